@@ -1,0 +1,187 @@
+/**
+ * The local cloud: DynamoDB Local, cognito-local and the local AppSync, composed from an API description.
+ * Knows AWS, not chat: the description says what to run. `npm start` and the end-to-end tests both use it.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { IamPrincipal } from './appsync/auth/types.js';
+import type { GraphqlApiDefinition, TableDefinition } from './appsync/description.js';
+import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
+import { provisionUserPool, startCognitoLocal, type UserPoolInfo } from './cognito/index.js';
+import { createDynamoDbClient, createTables, LOCAL_REGION, startDynamoDbLocal } from './dynamodb/index.js';
+
+
+/**
+ * The IAM principal backend code signs with locally (AWS gives Lambdas role credentials instead). Not a secret:
+ * it opens nothing but the local cloud.
+ */
+export const LOCAL_BACKEND_PRINCIPAL: IamPrincipal = {
+  accessKeyId: 'AKIAWAVECHATLOCAL000',
+  secretAccessKey: 'wavechat-local-backend-secret',
+  accountId: '000000000000',
+  userArn: 'arn:aws:sts::000000000000:assumed-role/wavechat-backend/local',
+  username: 'AROAWAVECHATLOCAL000:local',
+};
+
+export interface LocalCloudOptions {
+  readonly api: GraphqlApiDefinition;
+  /** Directory the description's paths are relative to. */
+  readonly rootDir: string;
+  /**
+   * Where data is kept across restarts (DynamoDB data, users, TLS certificates). Absent: everything is
+   * in memory or in a temporary directory removed by `stop()`.
+   */
+  readonly stateDir?: string;
+  /** Fixed ports; absent or 0 means any free port. */
+  readonly ports?: { readonly appsync?: number; readonly cognito?: number; readonly dynamodb?: number };
+  /** Real-time keep-alive interval. @default 60000 */
+  readonly keepAliveIntervalMs?: number;
+}
+
+export interface LocalCloud {
+  readonly appsync: LocalAppSync;
+  readonly dynamodbEndpoint: string;
+  readonly cognitoEndpoint: string;
+  readonly userPool: UserPoolInfo;
+  readonly backendPrincipal: IamPrincipal;
+  /** What `amplify_outputs.json` holds for this cloud. */
+  readonly outputs: AmplifyOutputs;
+  stop(): Promise<void>;
+}
+
+/** The subset of Amplify Gen 2's `amplify_outputs.json` an app needs, plus local extras under `custom`. */
+export interface AmplifyOutputs {
+  readonly version: '1.3';
+  readonly auth: {
+    readonly aws_region: string;
+    readonly user_pool_id: string;
+    readonly user_pool_client_id: string;
+    readonly username_attributes: readonly ['email'];
+    readonly standard_required_attributes: readonly ['email'];
+    readonly user_verification_types: readonly ['email'];
+    readonly password_policy: {
+      readonly min_length: number;
+      readonly require_lowercase: boolean;
+      readonly require_numbers: boolean;
+      readonly require_symbols: boolean;
+      readonly require_uppercase: boolean;
+    };
+  };
+  readonly data: {
+    readonly aws_region: string;
+    readonly url: string;
+    readonly default_authorization_type: string;
+    readonly authorization_types: readonly string[];
+  };
+  readonly custom: {
+    readonly wavechat: {
+      /** Local only: the user-pool endpoint to pass as `Auth.Cognito.userPoolEndpoint`. */
+      readonly userPoolEndpoint?: string;
+      /** Local only: the CA to trust for https:// and wss:// to the local endpoints. */
+      readonly caFile?: string;
+      readonly realtimeUrl: string;
+    };
+  };
+}
+
+/**
+ * Starts the local cloud for an API description.
+ *
+ * @example
+ * ```ts
+ * const cloud = await startLocalCloud({ api: chatApi, rootDir: process.cwd(), stateDir: '.wavechat' });
+ * console.log(cloud.appsync.graphqlUrl);
+ * await cloud.stop();
+ * ```
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const ephemeralDir = options.stateDir ? null : await mkdtemp(path.join(tmpdir(), 'wavechat-'));
+  const stateDir = options.stateDir ?? (ephemeralDir as string);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    if (ephemeralDir) await rm(ephemeralDir, { recursive: true, force: true });
+  };
+  try {
+    const dynamoDataDir = options.stateDir ? path.join(stateDir, 'dynamodb') : undefined;
+    if (dynamoDataDir) await mkdir(dynamoDataDir, { recursive: true });
+    const cognitoDir = path.join(stateDir, 'cognito');
+    await mkdir(cognitoDir, { recursive: true });
+
+    const [dynamodb, cognito] = await Promise.all([
+      startDynamoDbLocal({ port: options.ports?.dynamodb, dataDir: dynamoDataDir }),
+      startCognitoLocal({ port: options.ports?.cognito, dataDir: cognitoDir }),
+    ]);
+    stops.push(() => dynamodb.stop(), () => cognito.stop());
+
+    const client = createDynamoDbClient(dynamodb.endpoint);
+    stops.push(async () => client.destroy());
+    const [userPool] = await Promise.all([
+      provisionUserPool(cognito.endpoint, { poolName: options.api.name, clientName: `${options.api.name}-app` }),
+      createTables(client, tablesOf(options.api)),
+    ]);
+
+    const appsync = await startLocalAppSync({
+      definition: options.api,
+      rootDir: options.rootDir,
+      dynamodb: client,
+      tlsDir: path.join(stateDir, 'tls'),
+      port: options.ports?.appsync,
+      keepAliveIntervalMs: options.keepAliveIntervalMs,
+      auth: {
+        userPool: { issuer: userPool.issuer, jwksUri: userPool.jwksUri, clientIds: [userPool.userPoolClientId] },
+        iam: { region: LOCAL_REGION, principals: [LOCAL_BACKEND_PRINCIPAL] },
+      },
+    });
+    stops.push(() => appsync.close());
+
+    const authorization = options.api.authorization;
+    const outputs: AmplifyOutputs = {
+      version: '1.3',
+      auth: {
+        aws_region: LOCAL_REGION,
+        user_pool_id: userPool.userPoolId,
+        user_pool_client_id: userPool.userPoolClientId,
+        username_attributes: ['email'],
+        standard_required_attributes: ['email'],
+        user_verification_types: ['email'],
+        password_policy: {
+          min_length: 8,
+          require_lowercase: false,
+          require_numbers: false,
+          require_symbols: false,
+          require_uppercase: false,
+        },
+      },
+      data: {
+        aws_region: LOCAL_REGION,
+        url: appsync.graphqlUrl,
+        default_authorization_type: authorization.defaultMode,
+        authorization_types: [...(authorization.additionalModes ?? [])],
+      },
+      custom: {
+        wavechat: { userPoolEndpoint: cognito.endpoint, caFile: appsync.caFile, realtimeUrl: appsync.realtimeUrl },
+      },
+    };
+    return {
+      appsync,
+      dynamodbEndpoint: dynamodb.endpoint,
+      cognitoEndpoint: cognito.endpoint,
+      userPool,
+      backendPrincipal: LOCAL_BACKEND_PRINCIPAL,
+      outputs,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Every table the API's data sources use, once each. */
+function tablesOf(api: GraphqlApiDefinition): TableDefinition[] {
+  const tables = new Map<string, TableDefinition>();
+  for (const d of api.dataSources) if (d.type === 'AMAZON_DYNAMODB') tables.set(d.table.name, d.table);
+  return [...tables.values()];
+}

@@ -1,0 +1,58 @@
+/** Errors thrown while launching DynamoDB Local and creating its tables. */
+
+/** No `java` executable where we looked (JAVA_HOME, an explicit path, or PATH). */
+export class JavaNotFoundError extends Error {
+  override readonly name = 'JavaNotFoundError';
+
+  constructor(readonly lookedFor: string) {
+    super(
+      `Java was not found (looked for ${lookedFor}). DynamoDB Local needs a Java 17+ runtime: install one ` +
+        '(e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME to a JDK/JRE directory.',
+    );
+  }
+}
+
+/** The DynamoDB Local jar is not in the cache (the postinstall step did not run or failed). */
+export class DynamoDbLocalNotInstalledError extends Error {
+  override readonly name = 'DynamoDbLocalNotInstalledError';
+
+  constructor(readonly jarPath: string) {
+    super(
+      `DynamoDB Local is not installed (missing ${jarPath}). Run \`npm install\` or ` +
+        '`node local/dynamodb/install.mjs` to fetch it.',
+    );
+  }
+}
+
+/** The requested fixed port is already in use on this machine. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use; DynamoDB Local cannot listen on it. Choose another port or 0 for a free one.`);
+  }
+}
+
+/** DynamoDB Local exited early or did not answer ListTables in time; `output` is the tail of its stdout/stderr. */
+export class DynamoDbLocalStartError extends Error {
+  override readonly name = 'DynamoDbLocalStartError';
+
+  constructor(
+    reason: string,
+    readonly output: string,
+  ) {
+    super(`DynamoDB Local did not start: ${reason}${output ? `\n--- its output (tail) ---\n${output}` : ''}`);
+  }
+}
+
+/** A table definition DynamoDB would reject or that is ambiguous, found before any request is sent. */
+export class TableDefinitionError extends Error {
+  override readonly name = 'TableDefinitionError';
+
+  constructor(
+    readonly tableName: string,
+    problem: string,
+  ) {
+    super(`Table "${tableName}": ${problem}`);
+  }
+}

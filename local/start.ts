@@ -1,0 +1,79 @@
+/**
+ * `npm start`: runs the local cloud for the chat API with data kept under `.wavechat/`, writes
+ * `amplify_outputs.json`, and stops everything on Ctrl-C.
+ *
+ * Options: --reset (wipe .wavechat/ first), --appsync-port N, --cognito-port N, --dynamodb-port N
+ * (or WAVECHAT_APPSYNC_PORT, WAVECHAT_COGNITO_PORT, WAVECHAT_DYNAMODB_PORT).
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chatApi } from '../resolvers/api.js';
+import { startLocalCloud } from './cloud.js';
+
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const stateDir = path.join(rootDir, '.wavechat');
+const outputsFile = path.join(rootDir, 'amplify_outputs.json');
+
+const { values } = parseArgs({
+  options: {
+    reset: { type: 'boolean', default: false },
+    'appsync-port': { type: 'string', default: process.env.WAVECHAT_APPSYNC_PORT ?? '4000' },
+    'cognito-port': { type: 'string', default: process.env.WAVECHAT_COGNITO_PORT ?? '9229' },
+    'dynamodb-port': { type: 'string', default: process.env.WAVECHAT_DYNAMODB_PORT ?? '8000' },
+  },
+});
+
+function port(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`--${name} must be a port number (0-65535), got "${value}"`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  if (values.reset) {
+    await rm(stateDir, { recursive: true, force: true });
+    console.log(`Wiped ${path.relative(rootDir, stateDir)}/`);
+  }
+  console.log('Starting the wavechat local cloud…');
+  const cloud = await startLocalCloud({
+    api: chatApi,
+    rootDir,
+    stateDir,
+    ports: {
+      appsync: port('appsync-port', values['appsync-port']),
+      cognito: port('cognito-port', values['cognito-port']),
+      dynamodb: port('dynamodb-port', values['dynamodb-port']),
+    },
+  });
+  await writeFile(outputsFile, `${JSON.stringify(cloud.outputs, null, 2)}\n`);
+
+  console.log(`
+wavechat local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s
+  GraphQL      ${cloud.appsync.graphqlUrl}   (https:// on the same port)
+  Real-time    ${cloud.appsync.realtimeUrl}
+  Cognito      ${cloud.cognitoEndpoint}   user pool ${cloud.userPool.userPoolId}, client ${cloud.userPool.userPoolClientId}
+  DynamoDB     ${cloud.dynamodbEndpoint}
+  Local CA     ${path.relative(rootDir, cloud.appsync.caFile)}   (NODE_EXTRA_CA_CERTS=${path.relative(rootDir, cloud.appsync.caFile)} for Node apps)
+  Outputs      ${path.relative(rootDir, outputsFile)}
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    void cloud.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`wavechat: ${(error as Error).message}`);
+  process.exit(1);
+});
