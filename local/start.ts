@@ -35,6 +35,8 @@ function port(name: string, value: string): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // The SDK's notice that Node 20 support ends in 2027: versions are pinned, so it tells a user nothing to do.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (values.reset) {
     await rm(stateDir, { recursive: true, force: true });
     console.log(`Wiped ${path.relative(rootDir, stateDir)}/`);

@@ -8,7 +8,7 @@ import { callerId, raiseDataSourceError } from '../lib/context';
 export function request(ctx: Context) {
   const room = ctx.stash.room;
   if (!room || room.visibility === 'PUBLIC') {
-    runtime.earlyReturn(room);
+    runtime.earlyReturn(room, { skipTo: 'END' });
   }
   return ddb.get({ key: memberKey(room.id, callerId(ctx)), consistentRead: true });
 }

@@ -18,7 +18,7 @@ export function response(ctx: Context) {
   raiseDataSourceError(ctx);
   ctx.stash.nextToken = ctx.result.nextToken;
   if (ctx.result.items.length === 0) {
-    runtime.earlyReturn({ items: [], nextToken: ctx.result.nextToken });
+    runtime.earlyReturn({ items: [], nextToken: ctx.result.nextToken }, { skipTo: 'END' });
   }
   return ctx.result.items;
 }

@@ -272,17 +272,18 @@ export class GraphqlEngine {
     for (const record of effects.appendedErrors) {
       state.appended.push({ ...errorRecordEntry(record), path, locations: locationsOf(fieldNode) });
     }
-    for (const invalidation of effects.invalidations) {
-      state.invalidations.set(JSON.stringify(invalidation), invalidation);
-      if (state.invalidations.size > MAX_INVALIDATIONS_PER_REQUEST) {
-        throw new FieldError({
-          message: `A request may invalidate subscriptions at most ${MAX_INVALIDATIONS_PER_REQUEST} times.`,
-          errorType: 'LimitExceededError',
-          data: null,
-          errorInfo: null,
-        });
-      }
+    // Counted before anything is recorded: a field that fails on the limit invalidates nothing, like any failed field.
+    const keys = new Set(state.invalidations.keys());
+    for (const invalidation of effects.invalidations) keys.add(JSON.stringify(invalidation));
+    if (keys.size > MAX_INVALIDATIONS_PER_REQUEST) {
+      throw new FieldError({
+        message: `A request may invalidate subscriptions at most ${MAX_INVALIDATIONS_PER_REQUEST} times.`,
+        errorType: 'LimitExceededError',
+        data: null,
+        errorInfo: null,
+      });
     }
+    for (const invalidation of effects.invalidations) state.invalidations.set(JSON.stringify(invalidation), invalidation);
     return value;
   }
 

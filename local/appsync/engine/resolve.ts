@@ -56,6 +56,7 @@ async function runPipeline(
       const request = valueOf(run.call(fn.code, 'request', { prev: { result: prev } }));
       if (request.earlyReturn) {
         prev = request.value;
+        // AWS: without skipTo, a function's early return goes on to the next function.
         if (request.skipTo === 'END') break;
         continue;
       }
@@ -73,7 +74,7 @@ async function runPipeline(
 interface HandlerValue {
   readonly value: unknown;
   readonly earlyReturn: boolean;
-  readonly skipTo: 'END' | 'NEXT';
+  readonly skipTo: 'END' | 'NEXT' | null;
 }
 
 function valueOf(outcome: HandlerOutcome): HandlerValue {
@@ -83,7 +84,7 @@ function valueOf(outcome: HandlerOutcome): HandlerValue {
     case 'earlyReturn':
       return { value: outcome.value, earlyReturn: true, skipTo: outcome.skipTo };
     case 'return':
-      return { value: outcome.value, earlyReturn: false, skipTo: 'END' };
+      return { value: outcome.value, earlyReturn: false, skipTo: null };
   }
 }
 

@@ -53,7 +53,8 @@ export interface HandlerState {
 /** How a handler ended. Values are plain JSON (they crossed the sandbox boundary as JSON). */
 export type HandlerOutcome =
   | { readonly kind: 'return'; readonly value: unknown }
-  | { readonly kind: 'earlyReturn'; readonly value: unknown; readonly skipTo: 'END' | 'NEXT' }
+  /** `skipTo` null: not given; AWS's default is NEXT in a function request handler, END elsewhere. */
+  | { readonly kind: 'earlyReturn'; readonly value: unknown; readonly skipTo: 'END' | 'NEXT' | null }
   | { readonly kind: 'error'; readonly error: GraphqlErrorRecord };
 
 /** Side effects recorded during a run, read by the engine afterwards. */

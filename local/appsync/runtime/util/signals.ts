@@ -16,7 +16,8 @@ export class UtilErrorSignal extends Error {
 }
 
 /** Where `runtime.earlyReturn` continues: the resolver's response handler (`END`) or the next function (`NEXT`). */
-export type SkipTo = 'END' | 'NEXT';
+/** null: not given (the engine applies the default of the place it was called from). */
+export type SkipTo = 'END' | 'NEXT' | null;
 
 /** Thrown by `runtime.earlyReturn(value, { skipTo })`. */
 export class EarlyReturnSignal extends Error {

@@ -88,11 +88,11 @@ describe('extensions.invalidateSubscriptions / evictFromApiCache', () => {
 describe('runtime.earlyReturn', () => {
   const { runtime } = harness();
 
-  it('throws a signal carrying the value, skipping to END by default', () => {
+  it('throws a signal carrying the value, leaving skipTo unset for the engine to default by context', () => {
     const signal = thrown(() => runtime.earlyReturn({ hello: 'world' })) as EarlyReturnSignal;
     expect(signal).toBeInstanceOf(EarlyReturnSignal);
     expect(signal.value).toEqual({ hello: 'world' });
-    expect(signal.skipTo).toBe('END');
+    expect(signal.skipTo).toBeNull();
   });
 
   it('honours skipTo NEXT, treats no value as null and rejects other targets', () => {
