@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { invokeLambda } from '../lambda/invoke.js';
 import type { AuthConfig } from './auth/types.js';
 import { createAuthenticator } from './auth/index.js';
 import { createDynamoDbDataSource, createLambdaDataSource, createNoneDataSource } from './datasources/index.js';
@@ -119,7 +120,10 @@ async function createDataSource(definition: DataSourceDefinition, options: Local
       const module = (await import(pathToFileURL(path.resolve(options.rootDir, definition.handler)).href)) as {
         handler: (event: unknown, context: unknown) => unknown;
       };
-      return createLambdaDataSource({ functionName: definition.name, handler: module.handler });
+      return createLambdaDataSource({
+        functionName: definition.name,
+        invoke: (event) => invokeLambda(module.handler, event, { functionName: definition.name }),
+      });
     }
   }
 }

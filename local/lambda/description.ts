@@ -1,6 +1,7 @@
 /**
- * Lambda functions as the app describes them. The local cloud runs them in-process; infra/ deploys them as
- * NodejsFunctions. Capacity knobs (memory, concurrency) are infra's props, not part of the description.
+ * Lambda functions as the app describes them. The local cloud runs each in its own worker threads
+ * (local/lambda/runtime.ts); infra/ deploys them as NodejsFunctions. Capacity knobs (memory, concurrency) are
+ * infra's props, not part of the description.
  */
 
 /**

@@ -1,31 +1,23 @@
 /**
  * Invokes a Node.js Lambda handler in this process, the way the Lambda Node.js runtime calls it: a JSON copy of the
  * event, a `context` object, a callback for callback-style handlers, the function's timeout, and failures reported
- * as Lambda's `{ errorType, errorMessage, trace }`.
+ * as Lambda's `{ errorType, errorMessage, trace }`. Functions that need their own `process.env` run on the worker
+ * containers of `startLambdaRuntime` (runtime.ts) instead.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { holdEnvironment } from './environment.js';
-import { LambdaHandlerError, LambdaTimeoutError, type LambdaErrorPayload } from './errors.js';
+import { LambdaHandlerError, LambdaTimeoutError } from './errors.js';
+import {
+  createLambdaContext,
+  DEFAULT_MEMORY_LIMIT_MB,
+  DEFAULT_REGION,
+  jsonCopy,
+  newLogStreamName,
+  runHandler,
+  type LambdaHandler,
+} from './handler.js';
 
-/** The `context` argument of a Node.js Lambda handler. */
-export interface LambdaContext {
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  /** A string, as the Node.js runtime gives it. */
-  readonly memoryLimitInMB: string;
-  readonly awsRequestId: string;
-  readonly logGroupName: string;
-  readonly logStreamName: string;
-  /** Accepted for compatibility; an in-process call cannot wait for the event loop, so it changes nothing. */
-  callbackWaitsForEmptyEventLoop: boolean;
-  getRemainingTimeInMillis(): number;
-}
-
-export type LambdaCallback = (error?: unknown, result?: unknown) => void;
-
-/** A Node.js Lambda handler: `async (event, context) => result` or `(event, context, callback) => void`. */
-export type LambdaHandler = (event: never, context: LambdaContext, callback: LambdaCallback) => unknown;
+export type { LambdaCallback, LambdaContext, LambdaHandler } from './handler.js';
 
 export interface InvokeLambdaOptions {
   readonly functionName: string;
@@ -39,38 +31,7 @@ export interface InvokeLambdaOptions {
   readonly memoryLimitInMB?: number;
 }
 
-/** The account id of every local ARN. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
 const DEFAULT_TIMEOUT_MS = 3000;
-const DEFAULT_REGION = 'us-east-1';
-const DEFAULT_MEMORY_LIMIT_MB = 128;
-
-/** What crosses Lambda's boundary is JSON: the handler gets a copy, `undefined` arrives as null. */
-function jsonCopy(value: unknown): unknown {
-  const json = JSON.stringify(value);
-  return json === undefined ? null : (JSON.parse(json) as unknown);
-}
-
-/** Lambda's report of a thrown value: name/message/stack of errors, `typeof` and text of anything else. */
-function errorPayload(thrown: unknown): LambdaErrorPayload {
-  if (thrown instanceof Error) {
-    return { errorType: thrown.name, errorMessage: thrown.message, trace: (thrown.stack ?? '').split('\n') };
-  }
-  return { errorType: typeof thrown, errorMessage: String(thrown), trace: [] };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function logStreamName(): string {
-  const date = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${date}/[$LATEST]${randomBytes(16).toString('hex')}`;
-}
 
 /**
  * Calls `handler` with a JSON copy of `event` and resolves with a JSON copy of its result.
@@ -79,7 +40,7 @@ function logStreamName(): string {
  * or, if it takes no callback parameter, finishes with null (as Lambda does once the event loop is empty).
  *
  * @throws {@link LambdaHandlerError} when the handler throws, rejects or calls back with an error
- * @throws {@link LambdaTimeoutError} after `timeoutMs`
+ * @throws {@link LambdaTimeoutError} after `timeoutMs` (the handler cannot be stopped; its outcome is discarded)
  * @throws {@link LambdaEnvironmentConflictError} when `env` clashes with a function running now
  * @example
  * const result = await invokeLambda(async (event: { name: string }) => `hello ${event.name}`, { name: 'ada' }, {
@@ -95,45 +56,25 @@ export async function invokeLambda(
 ): Promise<unknown> {
   const { functionName } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const region = options.region ?? DEFAULT_REGION;
   const awsRequestId = randomUUID();
-  const deadline = Date.now() + timeoutMs;
-  const context: LambdaContext = {
+  const context = createLambdaContext({
     functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: String(options.memoryLimitInMB ?? DEFAULT_MEMORY_LIMIT_MB),
+    region: options.region ?? DEFAULT_REGION,
+    memoryLimitInMB: options.memoryLimitInMB ?? DEFAULT_MEMORY_LIMIT_MB,
     awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: logStreamName(),
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+    logStreamName: newLogStreamName(),
+    deadline: Date.now() + timeoutMs,
+  });
   const eventCopy = jsonCopy(event);
   const releaseEnvironment = holdEnvironment(options.env ?? {}, functionName);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const outcome = new Promise<unknown>((resolve, reject) => {
-      const callback: LambdaCallback = (error, result) => {
-        if (error !== undefined && error !== null) reject(error);
-        else resolve(result);
-      };
-      const returned = handler(eventCopy as never, context, callback);
-      if (isThenable(returned)) returned.then(resolve, reject);
-      else if (handler.length < 3) resolve(null);
-    });
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LambdaTimeoutError(functionName, awsRequestId, timeoutMs)), timeoutMs);
     });
-    const result = await Promise.race([outcome, timeout]).catch((error: unknown) => {
-      if (error instanceof LambdaTimeoutError) throw error;
-      throw new LambdaHandlerError(functionName, errorPayload(error));
-    });
-    try {
-      return jsonCopy(result);
-    } catch (error) {
-      throw new LambdaHandlerError(functionName, errorPayload(error));
-    }
+    const outcome = await Promise.race([runHandler(handler, eventCopy, context), timeout]);
+    if (!outcome.ok) throw new LambdaHandlerError(functionName, outcome.error);
+    return outcome.result;
   } finally {
     clearTimeout(timer);
     releaseEnvironment();

@@ -4,7 +4,7 @@
  * @example
  * const messages = createDynamoDbDataSource({ client, tableName: 'messages' });
  * const local = createNoneDataSource();
- * const resolveUser = createLambdaDataSource({ functionName: 'resolveUser', handler });
+ * const resolveUser = createLambdaDataSource({ functionName: 'resolveUser', invoke: (event) => runtime.invoke('resolveUser', event) });
  */
 export { createDynamoDbDataSource, type DynamoDbDataSourceOptions } from './dynamodb/index.js';
 export { MalformedRequestError, UnsupportedRequestError } from './errors.js';

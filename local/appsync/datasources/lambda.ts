@@ -1,20 +1,20 @@
 /**
- * The AWS_LAMBDA data source, calling the function's handler in this process (reference: appsync-js-runtime.md
- * §5.7; AppSync guide "resolver-reference-lambda-js").
+ * The AWS_LAMBDA data source (reference: appsync-js-runtime.md §5.7; AppSync guide "resolver-reference-lambda-js").
+ * It calls the function through an `invoke` function: the local Lambda runtime's (local/lambda/runtime.ts) or an
+ * in-process call (local/lambda/invoke.ts).
  */
 import { LambdaInvocationError } from '../../lambda/errors.js';
-import { invokeLambda, type LambdaHandler } from '../../lambda/invoke.js';
 import { MalformedRequestError } from './errors.js';
 import { expectObject, expectString, optionalField, optionalString, requiredField } from './request-fields.js';
 import type { DataSource, DataSourceError, DataSourceResponse } from './types.js';
 
 export interface LambdaDataSourceOptions {
   readonly functionName: string;
-  readonly handler: LambdaHandler;
-  /** The function's timeout. @default 3000 */
-  readonly timeoutMs?: number;
-  /** The function's environment variables. */
-  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Invokes the function synchronously with `event`: resolves with its result, rejects with a
+   * {@link LambdaInvocationError} when the function fails (any other rejection is a failure of the local machinery).
+   */
+  readonly invoke: (event: unknown) => Promise<unknown>;
   /**
    * Most requests one `BatchInvoke` call carries (AppSync's `maxBatchSize`, set per resolver on AWS).
    * @default 5 (AppSync's fixed size before it became configurable)
@@ -39,15 +39,15 @@ interface QueuedRequest {
 }
 
 /**
- * Creates a Lambda data source. `Invoke` calls the handler with `payload` as the event and resolves with its result;
- * `BatchInvoke` collects the requests made in the same turn of the event loop (up to `maxBatchSize`), calls the
- * handler once with the list of payloads and hands each request the entry of the returned list at its position.
+ * Creates a Lambda data source. `Invoke` invokes the function with `payload` as the event and resolves with its
+ * result; `BatchInvoke` collects the requests made in the same turn of the event loop (up to `maxBatchSize`), invokes
+ * the function once with the list of payloads and hands each request the entry of the returned list at its position.
  * `invocationType: 'Event'` starts the function without waiting and resolves with a null result.
  *
  * @example
  * const dataSource = createLambdaDataSource({
  *   functionName: 'resolveUser',
- *   handler: async (event: { id: string }) => ({ id: event.id }),
+ *   invoke: (event) => lambdaRuntime.invoke('resolveUser', event),
  * });
  * const { result, error } = await dataSource.invoke({
  *   request: { operation: 'Invoke', payload: { id: 'u1' } },
@@ -56,14 +56,13 @@ interface QueuedRequest {
  * // result → { id: 'u1' }; a thrown Error('boom') gives error → { message: 'boom', type: 'Lambda:Unhandled' }
  */
 export function createLambdaDataSource(options: LambdaDataSourceOptions): DataSource {
-  const invokeOptions = { functionName: options.functionName, timeoutMs: options.timeoutMs, env: options.env };
   const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
   let queue: QueuedRequest[] = [];
   let flushScheduled = false;
 
   async function call(event: unknown): Promise<DataSourceResponse> {
     try {
-      return { result: await invokeLambda(options.handler, event, invokeOptions) };
+      return { result: await options.invoke(event) };
     } catch (error) {
       if (error instanceof LambdaInvocationError) return { result: null, error: toDataSourceError(error) };
       throw error;

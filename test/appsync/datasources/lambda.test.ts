@@ -1,14 +1,25 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MalformedRequestError } from '../../../local/appsync/datasources/errors.js';
 import { createLambdaDataSource } from '../../../local/appsync/datasources/lambda.js';
+import { invokeLambda, type LambdaHandler } from '../../../local/lambda/invoke.js';
+import { startLambdaRuntime } from '../../../local/lambda/runtime.js';
 
 const scope = 'Query.user';
+
+/** The data source's `invoke`, running `handler` in this process. */
+function inProcess(functionName: string, handler: LambdaHandler, timeoutMs?: number) {
+  return (event: unknown) => invokeLambda(handler, event, { functionName, timeoutMs });
+}
 
 describe('Lambda data source', () => {
   it('Invoke: calls the handler with the payload and returns its result', async () => {
     const dataSource = createLambdaDataSource({
       functionName: 'users',
-      handler: async (event: { arguments: { id: string } }) => ({ id: event.arguments.id, name: 'Ada' }),
+      invoke: inProcess('users', async (event: { arguments: { id: string } }) => ({
+        id: event.arguments.id,
+        name: 'Ada',
+      })),
     });
     const response = await dataSource.invoke({
       request: { operation: 'Invoke', payload: { arguments: { id: 'u1' } } },
@@ -23,9 +34,9 @@ describe('Lambda data source', () => {
     }
     const dataSource = createLambdaDataSource({
       functionName: 'users',
-      handler: async () => {
+      invoke: inProcess('users', async () => {
         throw new NotFound('no user u9');
-      },
+      }),
     });
     expect(await dataSource.invoke({ request: { operation: 'Invoke', payload: {} }, scope })).toEqual({
       result: null,
@@ -36,8 +47,7 @@ describe('Lambda data source', () => {
   it('Invoke: a timeout becomes ctx.error too', async () => {
     const dataSource = createLambdaDataSource({
       functionName: 'slow',
-      handler: () => new Promise(() => undefined),
-      timeoutMs: 30,
+      invoke: inProcess('slow', () => new Promise(() => undefined), 30),
     });
     const response = await dataSource.invoke({ request: { operation: 'Invoke', payload: {} }, scope });
     expect(response.result).toBeNull();
@@ -50,10 +60,10 @@ describe('Lambda data source', () => {
     const dataSource = createLambdaDataSource({
       functionName: 'authors',
       maxBatchSize: 2,
-      handler: async (payloads: { id: string }[]) => {
+      invoke: inProcess('authors', async (payloads: { id: string }[]) => {
         events.push(payloads);
         return payloads.map(({ id }) => ({ id, name: `author ${id}` }));
-      },
+      }),
     });
     const responses = await Promise.all(
       ['a', 'b', 'c'].map((id) =>
@@ -71,9 +81,9 @@ describe('Lambda data source', () => {
   it('BatchInvoke: a function error or a result list of the wrong length fails the whole batch', async () => {
     const failing = createLambdaDataSource({
       functionName: 'authors',
-      handler: async () => {
+      invoke: inProcess('authors', async () => {
         throw new Error('down');
-      },
+      }),
     });
     const failed = await Promise.all(
       [1, 2].map((id) => failing.invoke({ request: { operation: 'BatchInvoke', payload: { id } }, scope })),
@@ -83,7 +93,7 @@ describe('Lambda data source', () => {
       { result: null, error: { message: 'down', type: 'Lambda:Unhandled' } },
     ]);
 
-    const short = createLambdaDataSource({ functionName: 'authors', handler: async () => [1] });
+    const short = createLambdaDataSource({ functionName: 'authors', invoke: inProcess('authors', async () => [1]) });
     const mismatched = await Promise.all(
       [1, 2].map((id) => short.invoke({ request: { operation: 'BatchInvoke', payload: { id } }, scope })),
     );
@@ -98,10 +108,10 @@ describe('Lambda data source', () => {
     const called = new Promise((resolve) => (markCalled = resolve));
     const dataSource = createLambdaDataSource({
       functionName: 'notify',
-      handler: async (event: unknown) => {
+      invoke: inProcess('notify', async (event: unknown) => {
         markCalled(event);
         throw new Error('ignored for Event invocations');
-      },
+      }),
     });
     const response = await dataSource.invoke({
       request: { operation: 'Invoke', invocationType: 'Event', payload: { roomId: 'r1' } },
@@ -112,10 +122,33 @@ describe('Lambda data source', () => {
   });
 
   it('rejects requests without a known operation', async () => {
-    const dataSource = createLambdaDataSource({ functionName: 'f', handler: async () => null });
+    const dataSource = createLambdaDataSource({ functionName: 'f', invoke: inProcess('f', async () => null) });
     await expect(dataSource.invoke({ request: { payload: {} }, scope })).rejects.toThrow(MalformedRequestError);
     await expect(dataSource.invoke({ request: { operation: 'Call', payload: {} }, scope })).rejects.toThrow(
       /expected "Invoke" or "BatchInvoke"/,
     );
+  });
+
+  it('runs on the Lambda runtime: results and function errors as with an in-process call', async () => {
+    const lambda = await startLambdaRuntime({
+      functions: [{ name: 'failing', entry: 'test/lambda/fixtures/failing.ts' }],
+      rootDir: path.resolve(import.meta.dirname, '../../..'),
+      resolveEnvironment: () => '',
+      log: () => undefined,
+    });
+    try {
+      const dataSource = createLambdaDataSource({
+        functionName: 'failing',
+        invoke: (event) => lambda.invoke('failing', event),
+      });
+      const ok = await dataSource.invoke({ request: { operation: 'Invoke', payload: { mode: 'none' } }, scope });
+      expect(ok.result).toMatchObject({ invocations: 1 });
+      expect(await dataSource.invoke({ request: { operation: 'Invoke', payload: { mode: 'throw' } }, scope })).toEqual({
+        result: null,
+        error: { message: 'title is empty', type: 'Lambda:Unhandled' },
+      });
+    } finally {
+      await lambda.close();
+    }
   });
 });
