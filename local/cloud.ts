@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LOCAL_ACCOUNT_ID } from './account.js';
 import type { IamPrincipal } from './appsync/auth/types.js';
 import type { GraphqlApiDefinition, TableDefinition } from './appsync/description.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
@@ -19,7 +20,7 @@ import { createDynamoDbClient, createTables, LOCAL_REGION, startDynamoDbLocal } 
 export const LOCAL_BACKEND_PRINCIPAL: IamPrincipal = {
   accessKeyId: 'AKIAWAVECHATLOCAL000',
   secretAccessKey: 'wavechat-local-backend-secret',
-  accountId: '000000000000',
+  accountId: LOCAL_ACCOUNT_ID,
   userArn: 'arn:aws:sts::000000000000:assumed-role/wavechat-backend/local',
   username: 'AROAWAVECHATLOCAL000:local',
 };

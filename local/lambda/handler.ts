@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { types } from 'node:util';
 import type { LambdaErrorPayload } from './errors.js';
+import { LOCAL_ACCOUNT_ID } from '../account.js';
 
 /** The `context` argument of a Node.js Lambda handler. */
 export interface LambdaContext {
@@ -27,8 +28,6 @@ export type LambdaCallback = (error?: unknown, result?: unknown) => void;
 /** A Node.js Lambda handler: `async (event, context) => result` or `(event, context, callback) => void`. */
 export type LambdaHandler = (event: never, context: LambdaContext, callback: LambdaCallback) => unknown;
 
-/** The account id of every local ARN. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
 /** The function version every local invocation runs. */
 export const FUNCTION_VERSION = '$LATEST';
 export const DEFAULT_REGION = 'us-east-1';
