@@ -1,5 +1,6 @@
 /**
- * The local cloud: DynamoDB Local, cognito-local and the local AppSync, composed from an API description.
+ * The local cloud: DynamoDB Local, cognito-local, the local AppSync, and — when the app describes them — Lambda
+ * functions, an API Gateway WebSocket API and DynamoDB stream consumers, composed from the app description.
  * Knows AWS, not chat: the description says what to run. `npm start` and the end-to-end tests both use it.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -9,8 +10,14 @@ import { LOCAL_ACCOUNT_ID } from './account.js';
 import type { IamPrincipal } from './appsync/auth/types.js';
 import type { GraphqlApiDefinition, TableDefinition } from './appsync/description.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
+import type { WebSocketApiDefinition } from './apigateway-websocket/description.js';
+import { startWebSocketGateway, type WebSocketGateway } from './apigateway-websocket/index.js';
 import { provisionUserPool, startCognitoLocal, type UserPoolInfo } from './cognito/index.js';
 import { createDynamoDbClient, createTables, LOCAL_REGION, startDynamoDbLocal } from './dynamodb/index.js';
+import type { StreamConsumerDefinition } from './dynamodb-streams/description.js';
+import { startStreamPoller, type StreamPoller } from './dynamodb-streams/index.js';
+import type { AppOutput, EnvironmentValue, LambdaFunctionDefinition } from './lambda/description.js';
+import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.js';
 
 
 /**
@@ -27,6 +34,16 @@ export const LOCAL_BACKEND_PRINCIPAL: IamPrincipal = {
 
 export interface LocalCloudOptions {
   readonly api: GraphqlApiDefinition;
+  /** Lambda functions the WebSocket API and stream consumers name. @default [] */
+  readonly functions?: readonly LambdaFunctionDefinition[];
+  /** An API Gateway WebSocket API, its routes integrated with `functions`. */
+  readonly webSocketApi?: WebSocketApiDefinition;
+  /** DynamoDB stream → Lambda mappings. @default [] */
+  readonly streamConsumers?: readonly StreamConsumerDefinition[];
+  /** Where Lambda functions' log lines go. @default standard error */
+  readonly lambdaLog?: (functionName: string, line: string) => void;
+  /** Failed stream deliveries (they are retried), for logs. @default standard error */
+  readonly onStreamError?: (error: unknown) => void;
   /** Directory the description's paths are relative to. */
   readonly rootDir: string;
   /**
@@ -35,13 +52,24 @@ export interface LocalCloudOptions {
    */
   readonly stateDir?: string;
   /** Fixed ports; absent or 0 means any free port. */
-  readonly ports?: { readonly appsync?: number; readonly cognito?: number; readonly dynamodb?: number };
+  readonly ports?: {
+    readonly appsync?: number;
+    readonly cognito?: number;
+    readonly dynamodb?: number;
+    readonly websocket?: number;
+  };
   /** Real-time keep-alive interval. @default 60000 */
   readonly keepAliveIntervalMs?: number;
 }
 
 export interface LocalCloud {
   readonly appsync: LocalAppSync;
+  /** Present when the app describes a WebSocket API. */
+  readonly webSocket: WebSocketGateway | null;
+  /** Runs the app's Lambda functions (invoke one directly in tests). */
+  readonly lambdas: LambdaRuntime | null;
+  /** One per stream consumer; `drain()` waits until the stream is delivered. */
+  readonly streamPollers: readonly StreamPoller[];
   readonly dynamodbEndpoint: string;
   readonly cognitoEndpoint: string;
   readonly userPool: UserPoolInfo;
@@ -82,6 +110,8 @@ export interface AmplifyOutputs {
       /** Local only: the CA to trust for https:// and wss:// to the local endpoints. */
       readonly caFile?: string;
       readonly realtimeUrl: string;
+      /** The raw WebSocket API (wss://… on AWS, ws://… locally). */
+      readonly webSocketUrl?: string;
     };
   };
 }
@@ -137,6 +167,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => appsync.close());
 
+    const backend = await startBackend(options, {
+      graphqlUrl: appsync.graphqlUrl,
+      dynamodbEndpoint: dynamodb.endpoint,
+      userPool,
+    });
+    stops.push(() => backend.stop());
+
     const authorization = options.api.authorization;
     const outputs: AmplifyOutputs = {
       version: '1.3',
@@ -162,11 +199,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         authorization_types: [...(authorization.additionalModes ?? [])],
       },
       custom: {
-        wavechat: { userPoolEndpoint: cognito.endpoint, caFile: appsync.caFile, realtimeUrl: appsync.realtimeUrl },
+        wavechat: {
+          userPoolEndpoint: cognito.endpoint,
+          caFile: appsync.caFile,
+          realtimeUrl: appsync.realtimeUrl,
+          ...(backend.webSocket ? { webSocketUrl: backend.webSocket.url } : {}),
+        },
       },
     };
     return {
       appsync,
+      webSocket: backend.webSocket,
+      lambdas: backend.lambdas,
+      streamPollers: backend.streamPollers,
       dynamodbEndpoint: dynamodb.endpoint,
       cognitoEndpoint: cognito.endpoint,
       userPool,
@@ -185,4 +230,99 @@ function tablesOf(api: GraphqlApiDefinition): TableDefinition[] {
   const tables = new Map<string, TableDefinition>();
   for (const d of api.dataSources) if (d.type === 'AMAZON_DYNAMODB') tables.set(d.table.name, d.table);
   return [...tables.values()];
+}
+
+interface Backend {
+  readonly webSocket: WebSocketGateway | null;
+  readonly lambdas: LambdaRuntime | null;
+  readonly streamPollers: readonly StreamPoller[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The Lambda side of the app: functions in worker threads, the WebSocket gateway invoking them, and stream pollers.
+ * Functions reach the local services through the SDK's standard endpoint variables and the backend principal's
+ * credentials, so their code is exactly what runs on AWS.
+ */
+async function startBackend(
+  options: LocalCloudOptions,
+  services: { graphqlUrl: string; dynamodbEndpoint: string; userPool: UserPoolInfo },
+): Promise<Backend> {
+  const functions = options.functions ?? [];
+  if (functions.length === 0) return { webSocket: null, lambdas: null, streamPollers: [], stop: async () => undefined };
+
+  let lambdas: LambdaRuntime | undefined;
+  const invoke = (name: string, event: unknown): Promise<unknown> => {
+    if (!lambdas) return Promise.reject(new Error(`Lambda function ${name} invoked before the runtime started`));
+    return lambdas.invoke(name, event);
+  };
+  // The gateway first: functions need its @connections URL in their environment.
+  const webSocket = options.webSocketApi
+    ? await startWebSocketGateway({
+        definition: options.webSocketApi,
+        invoke,
+        port: options.ports?.websocket,
+        region: LOCAL_REGION,
+      })
+    : null;
+  const outputs: Record<AppOutput, string> = {
+    graphqlUrl: services.graphqlUrl,
+    websocketManagementUrl: webSocket?.managementUrl ?? '',
+    userPoolId: services.userPool.userPoolId,
+    userPoolClientId: services.userPool.userPoolClientId,
+    userPoolIssuer: services.userPool.issuer,
+    eventBusName: '',
+  };
+  try {
+    lambdas = await startLambdaRuntime({
+      functions,
+      rootDir: options.rootDir,
+      region: LOCAL_REGION,
+      resolveEnvironment: (value: Exclude<EnvironmentValue, string>) =>
+        'tableName' in value ? value.tableName : outputs[value.output],
+      baseEnvironment: {
+        AWS_ACCESS_KEY_ID: LOCAL_BACKEND_PRINCIPAL.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_BACKEND_PRINCIPAL.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: services.dynamodbEndpoint,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        // No X-Ray daemon locally: Powertools Tracer would report every missing segment.
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      },
+      log: options.lambdaLog,
+    });
+  } catch (error) {
+    await webSocket?.close();
+    throw error;
+  }
+  const started: LambdaRuntime = lambdas;
+  const streamPollers: StreamPoller[] = [];
+  try {
+    for (const consumer of options.streamConsumers ?? []) {
+      streamPollers.push(
+        await startStreamPoller({
+          endpoint: services.dynamodbEndpoint,
+          tableName: consumer.table,
+          consumer,
+          region: LOCAL_REGION,
+          invoke: (event) => started.invoke(consumer.function, event),
+          onError: options.onStreamError,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all(streamPollers.map((p) => p.stop()));
+    await webSocket?.close();
+    await started.close();
+    throw error;
+  }
+  return {
+    webSocket,
+    lambdas: started,
+    streamPollers,
+    stop: async () => {
+      await Promise.all(streamPollers.map((p) => p.stop()));
+      await webSocket?.close();
+      await started.close();
+    },
+  };
 }

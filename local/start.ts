@@ -2,13 +2,14 @@
  * `npm start`: runs the local cloud for the chat API with data kept under `.wavechat/`, writes
  * `amplify_outputs.json`, and stops everything on Ctrl-C.
  *
- * Options: --reset (wipe .wavechat/ first), --appsync-port N, --cognito-port N, --dynamodb-port N
- * (or WAVECHAT_APPSYNC_PORT, WAVECHAT_COGNITO_PORT, WAVECHAT_DYNAMODB_PORT).
+ * Options: --reset (wipe .wavechat/ first), --appsync-port N, --websocket-port N, --cognito-port N,
+ * --dynamodb-port N (or WAVECHAT_APPSYNC_PORT, WAVECHAT_WEBSOCKET_PORT, WAVECHAT_COGNITO_PORT, WAVECHAT_DYNAMODB_PORT).
  */
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { chatFunctions, chatStreamConsumers, chatWebSocketApi } from '../lambdas/app.js';
 import { chatApi } from '../resolvers/api.js';
 import { startLocalCloud } from './cloud.js';
 
@@ -20,6 +21,7 @@ const { values } = parseArgs({
   options: {
     reset: { type: 'boolean', default: false },
     'appsync-port': { type: 'string', default: process.env.WAVECHAT_APPSYNC_PORT ?? '4000' },
+    'websocket-port': { type: 'string', default: process.env.WAVECHAT_WEBSOCKET_PORT ?? '4001' },
     'cognito-port': { type: 'string', default: process.env.WAVECHAT_COGNITO_PORT ?? '9229' },
     'dynamodb-port': { type: 'string', default: process.env.WAVECHAT_DYNAMODB_PORT ?? '8000' },
   },
@@ -44,10 +46,14 @@ async function main(): Promise<void> {
   console.log('Starting the wavechat local cloud…');
   const cloud = await startLocalCloud({
     api: chatApi,
+    functions: chatFunctions,
+    webSocketApi: chatWebSocketApi,
+    streamConsumers: chatStreamConsumers,
     rootDir,
     stateDir,
     ports: {
       appsync: port('appsync-port', values['appsync-port']),
+      websocket: port('websocket-port', values['websocket-port']),
       cognito: port('cognito-port', values['cognito-port']),
       dynamodb: port('dynamodb-port', values['dynamodb-port']),
     },
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
 wavechat local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   GraphQL      ${cloud.appsync.graphqlUrl}   (https:// on the same port)
   Real-time    ${cloud.appsync.realtimeUrl}
+  WebSocket    ${cloud.webSocket?.url}?token=<Cognito token>   (raw WebSocket API; @connections at ${cloud.webSocket?.managementUrl})
   Cognito      ${cloud.cognitoEndpoint}   user pool ${cloud.userPool.userPoolId}, client ${cloud.userPool.userPoolClientId}
   DynamoDB     ${cloud.dynamodbEndpoint}
   Local CA     ${path.relative(rootDir, cloud.appsync.caFile)}   (NODE_EXTRA_CA_CERTS=${path.relative(rootDir, cloud.appsync.caFile)} for Node apps)

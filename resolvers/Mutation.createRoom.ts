@@ -1,22 +1,28 @@
-/** Creates a room and makes the caller its owner, in one transaction. */
+/** Creates a public or private room and makes the caller its owner, in one transaction. */
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
-import { memberIndexKeys, memberKey, roomKey } from './lib/keys';
+import { PUBLIC_DIRECTORY, memberKey, roomKey } from './lib/keys';
 import { callerId, chatTableName, raiseDataSourceError } from './lib/context';
-
-/** Longest room name, in characters. */
-const MAX_NAME_LENGTH = 100;
+import { newMembershipItem } from './lib/memberships';
+import { validRoomName, validTopic } from './lib/validation';
 
 export function request(ctx: Context) {
-  const { name, visibility } = ctx.args.input;
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
-    util.error(`Room name must be 1 to ${MAX_NAME_LENGTH} characters`, 'ValidationError');
+  const { name, visibility, topic } = ctx.args.input;
+  if (visibility === 'DIRECT') {
+    util.error('Direct rooms are opened with openDirectRoom', 'ValidationError');
   }
   const userId = callerId(ctx);
   const now = util.time.nowISO8601();
-  const room = { id: util.autoUlid(), name: trimmed, visibility, createdBy: userId, createdAt: now };
+  const room = {
+    id: util.autoUlid(),
+    name: validRoomName(name),
+    topic: validTopic(topic),
+    visibility,
+    createdBy: userId,
+    createdAt: now,
+    updatedAt: now,
+  };
   ctx.stash.room = room;
   const table = chatTableName(ctx);
   return ddb.transactWrite({
@@ -25,7 +31,8 @@ export function request(ctx: Context) {
         putItem: {
           table,
           key: roomKey(room.id),
-          item: { ...room, type: 'Room' },
+          // Public rooms are listed by the `publicRooms` index.
+          item: { ...room, type: 'Room', ...(visibility === 'PUBLIC' ? { directory: PUBLIC_DIRECTORY } : {}) },
           condition: { pk: { attributeExists: false } },
         },
       },
@@ -33,14 +40,12 @@ export function request(ctx: Context) {
         putItem: {
           table,
           key: memberKey(room.id, userId),
-          item: {
-            ...memberIndexKeys(room.id, userId),
-            type: 'Membership',
-            roomId: room.id,
-            userId,
+          item: newMembershipItem(room.id, userId, {
             role: 'OWNER',
-            joinedAt: now,
-          },
+            status: 'JOINED',
+            change: 'JOINED',
+            changedBy: userId,
+          }),
         },
       },
     ],

@@ -4,16 +4,27 @@
  */
 import type { GraphqlApiDefinition, TableDefinition } from '../local/appsync/description.js';
 
-/** The single chat table; its items and access patterns are in docs/data-model.md. */
+/** The single chat table; its items, indexes and access patterns are in docs/data-model.md. */
 export const chatTable: TableDefinition = {
   name: 'Chat',
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
+    // A user's memberships (and the raw-WebSocket side's connections).
+    { indexName: 'byUser', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+    // A room's messages by the cursor of their latest change: catch-up.
     {
-      indexName: 'byUser',
-      partitionKey: { name: 'gsi1pk', type: 'S' },
-      sortKey: { name: 'gsi1sk', type: 'S' },
+      indexName: 'roomChanges',
+      partitionKey: { name: 'changeFeed', type: 'S' },
+      sortKey: { name: 'cursor', type: 'S' },
+    },
+    // A thread's replies by id.
+    { indexName: 'threads', partitionKey: { name: 'thread', type: 'S' }, sortKey: { name: 'id', type: 'S' } },
+    // Public rooms that are not archived, by creation time.
+    {
+      indexName: 'publicRooms',
+      partitionKey: { name: 'directory', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
     },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
@@ -21,42 +32,108 @@ export const chatTable: TableDefinition = {
 };
 
 const CHAT = 'ChatTable';
+const NONE = 'None';
 
-/** A pipeline resolver whose functions do the work. */
-const pipeline = (typeName: string, fieldName: string, functions: readonly string[]) =>
-  ({ typeName, fieldName, kind: 'PIPELINE', functions, code: 'resolvers/pipeline.ts' }) as const;
+/** A pipeline resolver; its code is resolvers/pipeline.ts (the last function's result) unless named. */
+const pipeline = (typeName: string, fieldName: string, functions: readonly string[], code = 'resolvers/pipeline.ts') =>
+  ({ typeName, fieldName, kind: 'PIPELINE', functions, code } as const);
 
-/** A unit resolver on the chat table, its code in resolvers/<Type>.<field>.ts. */
-const unit = (typeName: string, fieldName: string) =>
-  ({ typeName, fieldName, kind: 'UNIT', dataSource: CHAT, code: `resolvers/${typeName}.${fieldName}.ts` }) as const;
+/** A unit resolver, its code in resolvers/<Type>.<field>.ts. */
+const unit = (typeName: string, fieldName: string, dataSource = CHAT) =>
+  ({ typeName, fieldName, kind: 'UNIT', dataSource, code: `resolvers/${typeName}.${fieldName}.ts` } as const);
 
-/** A function on the chat table, its code in resolvers/functions/<name>.ts. */
-const fn = (name: string) => ({ name, dataSource: CHAT, code: `resolvers/functions/${name}.ts` });
+/** A function, its code in resolvers/functions/<name>.ts. */
+const fn = (name: string, dataSource = CHAT) => ({ name, dataSource, code: `resolvers/functions/${name}.ts` });
+
+/** Room operations: loadRoomContext reads the room and checks the operation's rule, then `steps` do the work. */
+const roomOperation = (typeName: string, fieldName: string, ...steps: string[]) =>
+  pipeline(typeName, fieldName, ['loadRoomContext', ...steps]);
+
+/** Room subscriptions: members only, filtered to the room, ended when the subscriber leaves. */
+const roomSubscription = (fieldName: string) =>
+  pipeline('Subscription', fieldName, ['loadRoomContext'], 'resolvers/subscribeToRoom.ts');
 
 export const chatApi: GraphqlApiDefinition = {
   name: 'wavechat',
   schemaFile: 'schema.graphql',
   authorization: { defaultMode: 'AMAZON_COGNITO_USER_POOLS', additionalModes: ['AWS_IAM'] },
-  dataSources: [{ name: CHAT, type: 'AMAZON_DYNAMODB', table: chatTable }],
+  dataSources: [
+    { name: CHAT, type: 'AMAZON_DYNAMODB', table: chatTable },
+    { name: NONE, type: 'NONE' },
+  ],
   environmentVariables: { CHAT_TABLE: { tableName: chatTable.name } },
   functions: [
-    fn('requireMember'),
-    fn('getRoom'),
-    fn('authorizeRoomRead'),
-    fn('putMembership'),
-    fn('putMessage'),
-    fn('listMessages'),
+    fn('loadRoomContext'),
     fn('listMyMemberships'),
     fn('getRoomsOfMemberships'),
+    fn('listMembers'),
+    fn('listMessages'),
+    fn('listThread'),
+    fn('listChanges'),
+    fn('listReactions'),
+    fn('getMessage'),
+    fn('updateRoom'),
+    fn('setRoomArchived'),
+    fn('openDirectRoom'),
+    fn('getDirectMembership'),
+    fn('joinRoom'),
+    fn('inviteMember'),
+    fn('banMember'),
+    fn('deleteMembership'),
+    fn('updateMembership'),
+    fn('markRead'),
+    fn('putMessage'),
+    fn('changeMessage'),
+    fn('writeReaction'),
+    fn('publishTyping', NONE),
+    fn('callerMembershipOfRoom'),
+    fn('latestMessage'),
   ],
   resolvers: [
-    pipeline('Query', 'room', ['getRoom', 'authorizeRoomRead']),
+    roomOperation('Query', 'room'),
     pipeline('Query', 'myRooms', ['listMyMemberships', 'getRoomsOfMemberships']),
-    pipeline('Query', 'messages', ['requireMember', 'listMessages']),
+    unit('Query', 'publicRooms'),
+    roomOperation('Query', 'members', 'listMembers'),
+    roomOperation('Query', 'messages', 'listMessages'),
+    roomOperation('Query', 'message', 'getMessage'),
+    roomOperation('Query', 'thread', 'listThread'),
+    roomOperation('Query', 'messagesSince', 'listChanges'),
+    roomOperation('Query', 'messageReactions', 'listReactions'),
+
     unit('Mutation', 'createRoom'),
-    pipeline('Mutation', 'joinRoom', ['getRoom', 'putMembership']),
-    unit('Mutation', 'leaveRoom'),
-    pipeline('Mutation', 'sendMessage', ['requireMember', 'putMessage']),
-    unit('Subscription', 'onMessage'),
+    roomOperation('Mutation', 'updateRoom', 'updateRoom'),
+    roomOperation('Mutation', 'archiveRoom', 'setRoomArchived'),
+    roomOperation('Mutation', 'unarchiveRoom', 'setRoomArchived'),
+    pipeline('Mutation', 'openDirectRoom', ['openDirectRoom', 'getDirectMembership']),
+    unit('Mutation', 'ensurePublicRoom'),
+
+    roomOperation('Mutation', 'joinRoom', 'joinRoom'),
+    roomOperation('Mutation', 'leaveRoom', 'deleteMembership'),
+    roomOperation('Mutation', 'inviteMember', 'inviteMember'),
+    roomOperation('Mutation', 'removeMember', 'deleteMembership'),
+    roomOperation('Mutation', 'setMemberRole', 'updateMembership'),
+    roomOperation('Mutation', 'muteMember', 'updateMembership'),
+    roomOperation('Mutation', 'unmuteMember', 'updateMembership'),
+    roomOperation('Mutation', 'banMember', 'banMember'),
+    roomOperation('Mutation', 'unbanMember', 'deleteMembership'),
+
+    roomOperation('Mutation', 'sendMessage', 'putMessage'),
+    roomOperation('Mutation', 'editMessage', 'changeMessage'),
+    roomOperation('Mutation', 'deleteMessage', 'changeMessage'),
+    roomOperation('Mutation', 'addReaction', 'writeReaction', 'getMessage'),
+    roomOperation('Mutation', 'removeReaction', 'writeReaction', 'getMessage'),
+    roomOperation('Mutation', 'markRead', 'markRead'),
+    roomOperation('Mutation', 'sendTyping', 'publishTyping'),
+
+    roomSubscription('onMessage'),
+    roomSubscription('onRoomEvent'),
+    roomSubscription('onRoomUpdate'),
+    roomSubscription('onTyping'),
+    unit('Subscription', 'onMyRooms', NONE),
+
+    pipeline('Room', 'lastMessage', ['callerMembershipOfRoom', 'latestMessage']),
+    pipeline('Room', 'myMembership', ['callerMembershipOfRoom']),
+    unit('Membership', 'unreadCount'),
+    unit('Membership', 'room'),
   ],
 };

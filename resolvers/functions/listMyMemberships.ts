@@ -1,14 +1,17 @@
 /** A page of the caller's memberships (GSI byUser); the page's nextToken is kept for the connection. */
-import { runtime } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
-import { USER_PARTITION_PREFIX } from '../lib/keys';
+import { BY_USER_INDEX, ROOM_PARTITION_PREFIX, USER_PARTITION_PREFIX } from '../lib/keys';
 import { callerId, pageLimit, raiseDataSourceError } from '../lib/context';
 
 export function request(ctx: Context) {
   return ddb.query({
-    index: 'byUser',
-    query: { gsi1pk: { eq: `${USER_PARTITION_PREFIX}${callerId(ctx)}` } },
+    index: BY_USER_INDEX,
+    // The user partition also holds the raw-WebSocket side's CONN# items: read memberships only.
+    query: {
+      gsi1pk: { eq: `${USER_PARTITION_PREFIX}${callerId(ctx)}` },
+      gsi1sk: { beginsWith: ROOM_PARTITION_PREFIX },
+    },
     limit: pageLimit(ctx.args.limit),
     nextToken: ctx.args.nextToken,
   });
@@ -17,8 +20,5 @@ export function request(ctx: Context) {
 export function response(ctx: Context) {
   raiseDataSourceError(ctx);
   ctx.stash.nextToken = ctx.result.nextToken;
-  if (ctx.result.items.length === 0) {
-    runtime.earlyReturn({ items: [], nextToken: ctx.result.nextToken }, { skipTo: 'END' });
-  }
   return ctx.result.items;
 }

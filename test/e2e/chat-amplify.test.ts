@@ -111,7 +111,7 @@ describe('chat through aws-amplify v6', () => {
       () => null,
       (rejection: Rejection) => rejection,
     );
-    expect(read?.errors[0]).toMatchObject({ errorType: 'Unauthorized', message: 'Not Authorized to access messages on type Query' });
+    expect(read?.errors[0]).toMatchObject({ errorType: 'Unauthorized', message: 'You are not a member of this room' });
   });
 
   it('lets nobody join a private room uninvited', async () => {

@@ -12,12 +12,12 @@ export function startChatCloud(): Promise<LocalCloud> {
   return startLocalCloud({ api: chatApi, rootDir: ROOT_DIR });
 }
 
-/** A confirmed user of the cloud's pool; the password satisfies Cognito's default policy. */
-export async function addUser(cloud: LocalCloud, name: string): Promise<{ email: string; password: string }> {
+/** A confirmed user of the cloud's pool; the password satisfies Cognito's default policy. `sub` is the user id. */
+export async function addUser(cloud: LocalCloud, name: string): Promise<{ email: string; password: string; sub: string }> {
   const email = `${name}@example.com`;
   const password = `Passw0rd!${name}`;
-  await createUser(cloud.cognitoEndpoint, cloud.userPool, { email, password });
-  return { email, password };
+  const { sub } = await createUser(cloud.cognitoEndpoint, cloud.userPool, { email, password });
+  return { email, password, sub };
 }
 
 export async function caPemOf(cloud: LocalCloud): Promise<string> {
