@@ -25,7 +25,9 @@ public final class LoopbackDynamoDbLocal {
       Connector[] connectors = jetty.getConnectors();
       for (Connector connector : connectors) {
         // Refuse to start rather than listen on every interface if a connector is of a kind we cannot restrict.
-        if (!(connector instanceof AbstractNetworkConnector)) throw new IllegalStateException("unexpected " + connector);
+        if (!(connector instanceof AbstractNetworkConnector)) {
+          throw new IllegalStateException("cannot restrict " + connector + " to " + LOOPBACK_HOST);
+        }
         ((AbstractNetworkConnector) connector).setHost(LOOPBACK_HOST);
       }
       if (connectors.length == 0) throw new IllegalStateException("DynamoDB Local's Jetty server has no connector");

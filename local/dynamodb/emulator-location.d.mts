@@ -4,7 +4,7 @@ export declare const SIMULATOR_VERSION: string;
 export declare function wavechatCacheDir(env?: NodeJS.ProcessEnv): string;
 
 export interface DynamoDbLocalPaths {
-  /** `<cache>/dynamodb-local/<simulator version>` */
+  /** `<cache>/dynamodb-local/<simulator version>`; also holds the compiled loopback shim (loopback-shim.mjs). */
   readonly installDir: string;
   /** Holds `DynamoDBLocal.jar`, `DynamoDBLocal_lib/` and the licence texts. */
   readonly emulatorDir: string;

@@ -6,8 +6,9 @@ export class JavaNotFoundError extends Error {
 
   constructor(readonly lookedFor: string) {
     super(
-      `Java was not found (looked for ${lookedFor}). DynamoDB Local needs a Java 17+ runtime: install one ` +
-        '(e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME to a JDK/JRE directory.',
+      `Java was not found (looked for ${lookedFor}). DynamoDB Local needs Java 17+, best a JDK (its javac compiles ` +
+        'the loopback shim once): install one (e.g. `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME to a ' +
+        'JDK/JRE directory.',
     );
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Amazon DynamoDB Local for the local cloud: launch it (`startDynamoDbLocal`), talk to it (`createDynamoDbClient`)
- * and create the app's tables (`createTables`). The jar is fetched into the per-user cache by `install.mjs`
- * (npm `postinstall`).
+ * Amazon DynamoDB Local for the local cloud: launch it on 127.0.0.1 only (`startDynamoDbLocal`), talk to it
+ * (`createDynamoDbClient`) and create the app's tables (`createTables`). The jar is fetched into the per-user cache by
+ * `install.mjs` (npm `postinstall`), which also compiles the loopback shim `LoopbackDynamoDbLocal.java` there.
  *
  * @example
  * ```ts

@@ -89,7 +89,7 @@ async function compileShim(paths) {
   }
   const result = await compileLoopbackShim({ javac, jarPath: paths.jarPath, classDir: shim.classDir });
   if (result.compiled) console.log(`wavechat: compiled the DynamoDB Local loopback shim into ${shim.classDir}`);
-  else console.warn(`wavechat: could not compile the DynamoDB Local loopback shim (it will be retried at launch):\n${result.reason}`);
+  else console.warn(`wavechat: could not compile the DynamoDB Local loopback shim (retried at launch):\n${result.reason}`);
 }
 
 function installEmulator(paths) {

@@ -66,12 +66,13 @@ const NO_SOURCE_FILE_MODE = /Module jdk\.compiler/;
  * Starts Amazon DynamoDB Local (installed by `local/dynamodb/install.mjs`) and resolves once it answers ListTables.
  *
  * It listens on 127.0.0.1 only, runs with `-sharedDb` (every credential and region sees the same tables) and telemetry
- * off. Loopback-only needs the shim `LoopbackDynamoDbLocal.java` as main class: compiled by install.mjs, else here on
- * first use (javac from `JAVA_HOME`, else `PATH`; ~2 s, once per machine), into the per-user cache next to the jar.
- * Without javac it runs in Java's source-file mode (~1 s slower per start; needs the jdk.compiler module, which
- * Debian's and Ubuntu's JREs include). The Java process is
- * terminated when this Node process exits or is killed by a signal nobody else handles; on Linux it also receives
- * SIGTERM if this process dies abruptly (`setpriv --pdeathsig`, when available).
+ * off. DynamoDB Local itself has no bind-host option, so its main class is the shim `LoopbackDynamoDbLocal.java`,
+ * compiled by install.mjs or else here on first use (javac from `JAVA_HOME`, else `PATH`; ~2 s, once per machine) into
+ * the per-user cache next to the jar; it starts as fast as the plain jar. Without javac the shim runs in Java's
+ * source-file mode: ~1 s slower per start, and it needs the jdk.compiler module (Debian's and Ubuntu's JREs have it).
+ *
+ * The Java process is terminated when this Node process exits or is killed by a signal nobody else handles; on Linux
+ * it also receives SIGTERM if this process dies abruptly (`setpriv --pdeathsig`, when available).
  *
  * @throws {@link JavaNotFoundError}, {@link DynamoDbLocalNotInstalledError}, {@link PortInUseError},
  *   {@link DynamoDbLocalStartError}
@@ -138,7 +139,8 @@ async function loopbackShim(paths: DynamoDbLocalPaths, env: NodeJS.ProcessEnv): 
   // A failed compilation (say, a read-only cache) leaves source-file mode, which reports any real compile error.
   if (javac !== undefined) await compileLoopbackShim({ javac, jarPath: paths.jarPath, classDir: shim.classDir });
   if (existsSync(shim.classFile)) {
-    return { javaArgs: ['-cp', `${shim.classDir}${delimiter}${paths.jarPath}`, LOOPBACK_SHIM_CLASS], sourceFileMode: false };
+    const classPath = `${shim.classDir}${delimiter}${paths.jarPath}`;
+    return { javaArgs: ['-cp', classPath, LOOPBACK_SHIM_CLASS], sourceFileMode: false };
   }
   return { javaArgs: ['-cp', paths.jarPath, shim.sourcePath], sourceFileMode: true };
 }
@@ -198,7 +200,9 @@ async function launch(port: number, javaArgs: readonly string[], settings: Launc
   const endpoint = `http://127.0.0.1:${port}`;
   const client = createDynamoDbClient(endpoint, {
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    // Without throwOnRequestTimeout a timed-out request only logs a warning and never settles: a foreign server that
+    // took the port after our check and accepts without answering would stall the loop before it sees Java's output.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   const deadline = Date.now() + settings.startTimeoutMs;
   try {
@@ -211,8 +215,9 @@ async function launch(port: number, javaArgs: readonly string[], settings: Launc
         const reason = spawnError
           ? `cannot run ${command}: ${spawnError.message}`
           : settings.sourceFileMode && NO_SOURCE_FILE_MODE.test(output)
-            ? 'no javac was found to compile its loopback shim, and this Java cannot run source files (it lacks the ' +
-              'jdk.compiler module): install a JDK (e.g. `apt-get install openjdk-17-jdk-headless`) or point JAVA_HOME at one'
+            ? 'no javac was found to compile its loopback shim, and this Java cannot run source files (it lacks ' +
+              'the jdk.compiler module): install a JDK (e.g. `apt-get install openjdk-17-jdk-headless`) or point ' +
+              'JAVA_HOME at one'
             : `it exited with ${exit.code ?? exit.signal} during start-up`;
         throw new DynamoDbLocalStartError(reason, output);
       }

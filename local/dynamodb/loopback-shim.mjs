@@ -45,7 +45,9 @@ function runJavac(javac, args) {
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.once('error', (error) => resolve(`cannot run ${javac}: ${error.message}`));
-    child.once('close', (code, signal) => resolve(code === 0 ? undefined : `${javac} exited with ${code ?? signal}:\n${output}`));
+    child.once('close', (code, signal) => {
+      resolve(code === 0 ? undefined : `${javac} exited with ${code ?? signal}:\n${output}`);
+    });
   });
 }
 

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamoDbLocalPaths } from '../../local/dynamodb/emulator-location.mjs';
+import { loopbackShimPaths } from '../../local/dynamodb/loopback-shim.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const temporaryDirs: string[] = [];
@@ -38,7 +39,7 @@ describe('install.mjs', () => {
     expect(dynamoDbLocalPaths({}).installDir).not.toContain(repoRoot);
   });
 
-  it('does nothing when the jar and the completion marker are present', async () => {
+  it('downloads nothing when the jar and the completion marker are present; a failed shim compile only warns', async () => {
     const cache = temporaryDir('wavechat-cache-');
     const paths = dynamoDbLocalPaths({ WAVECHAT_CACHE_DIR: cache });
     mkdirSync(paths.emulatorDir, { recursive: true });
@@ -48,6 +49,28 @@ describe('install.mjs', () => {
     const result = await runInstall({ ...process.env, WAVECHAT_CACHE_DIR: cache, npm_config_registry: 'http://127.0.0.1:9/' });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('already installed');
+    // javac cannot read the stand-in jar; the launcher would retry, or fall back to source-file mode.
+    expect(result.stderr).toContain('could not compile the DynamoDB Local loopback shim');
+    expect(existsSync(loopbackShimPaths(paths.installDir).classDir)).toBe(false);
+  });
+
+  // javac takes seconds on a loaded 2-core machine.
+  it('compiles the loopback shim next to the emulator when javac is found, and only once', { timeout: 60_000 }, async () => {
+    const cache = temporaryDir('wavechat-cache-');
+    const paths = dynamoDbLocalPaths({ WAVECHAT_CACHE_DIR: cache });
+    mkdirSync(paths.installDir, { recursive: true });
+    symlinkSync(dynamoDbLocalPaths().emulatorDir, paths.emulatorDir);
+    writeFileSync(paths.completeMarkerPath, 'done');
+    const shim = loopbackShimPaths(paths.installDir);
+
+    const first = await runInstall({ ...process.env, WAVECHAT_CACHE_DIR: cache });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`compiled the DynamoDB Local loopback shim into ${shim.classDir}`);
+    expect(existsSync(shim.classFile)).toBe(true);
+
+    const second = await runInstall({ ...process.env, WAVECHAT_CACHE_DIR: cache });
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toContain('compiled');
   });
 
   it('treats a jar without the marker as an interrupted install to redo, and fails loudly when npm cannot fetch', async () => {

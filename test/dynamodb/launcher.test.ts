@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,11 +18,46 @@ import {
   startDynamoDbLocal,
   type DynamoDbLocal,
 } from '../../local/dynamodb/index.js';
-import { processIsRunning, waitForProcessToEnd } from './helpers.js';
+import { dynamoDbLocalPaths } from '../../local/dynamodb/emulator-location.mjs';
+import { LOOPBACK_SHIM_CLASS, loopbackShimPaths } from '../../local/dynamodb/loopback-shim.mjs';
+import { listeningAddresses, processIsRunning, waitForProcessToEnd } from './helpers.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/start-then-die.ts', import.meta.url));
 const javaOnPath = process.env.PATH?.split(':').map((dir) => join(dir, 'java')).find((path) => existsSync(path));
+/** 127.0.0.1 as listeningAddresses() writes it from an IPv4 or a dual-stack IPv6 socket. */
+const LOOPBACK_ONLY = /^(127\.0\.0\.1|0:0:0:0:0:ffff:7f00:1)$/;
+const onLinux = process.platform === 'linux';
+/** An IPv4 address of this machine other than loopback, if it has one (connecting there stays on this machine). */
+const ownOtherAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((address) => address !== undefined && !address.internal && address.family === 'IPv4')?.address;
+
+async function listTableNames(endpoint: string): Promise<string[] | undefined> {
+  const client = createDynamoDbClient(endpoint);
+  try {
+    return (await client.send(new ListTablesCommand({}))).TableNames;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The command line of a running process (Linux). */
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+}
+
+/**
+ * Listens on the port on every interface, or resolves undefined if it is taken. Without a host, Node binds at once
+ * (in this call, with no address lookup first), so the order of binds is the order of calls.
+ */
+function tryListen(port: number): Promise<Server | undefined> {
+  return new Promise((resolveListen) => {
+    const server = createServer();
+    server.once('error', () => resolveListen(undefined));
+    server.listen({ port, exclusive: true }, () => resolveListen(server));
+  });
+}
 
 describe('startDynamoDbLocal', () => {
   let shared: DynamoDbLocal;
@@ -44,6 +80,20 @@ describe('startDynamoDbLocal', () => {
     } finally {
       client.destroy();
     }
+  });
+
+  it.skipIf(!onLinux)('listens on 127.0.0.1 only, not on every interface', () => {
+    expect(listeningAddresses(shared.port)).toEqual([expect.stringMatching(LOOPBACK_ONLY)]);
+  });
+
+  it.skipIf(ownOtherAddress === undefined)("refuses connections on this machine's other addresses", async () => {
+    const socket = connect({ host: ownOtherAddress, port: shared.port });
+    const outcome = await new Promise<string | undefined>((resolveOutcome) => {
+      socket.once('connect', () => resolveOutcome('connected'));
+      socket.once('error', (error: NodeJS.ErrnoException) => resolveOutcome(error.code));
+    });
+    socket.destroy();
+    expect(outcome).toBe('ECONNREFUSED');
   });
 
   it('is shared by every region and credential (-sharedDb)', async () => {
@@ -84,11 +134,35 @@ describe('startDynamoDbLocal', () => {
     }
   });
 
+  it('turns Java failing to bind a port taken after the check into PortInUseError (read from its output)', async () => {
+    const picker = await tryListen(0);
+    const { port } = picker?.address() as AddressInfo;
+    await new Promise((resolveClose) => picker?.close(resolveClose));
+    const attempt = startDynamoDbLocal({ port });
+    attempt.catch(() => {}); // asserted below; no unhandled rejection meanwhile
+    // startDynamoDbLocal's free-port probe is bound by the time it returns; take the port the moment the probe lets
+    // it go, long before Java (a second or more away) binds it. The holder accepts requests and never answers, so
+    // the readiness polls time out: they must not stall the launcher before it reads Java's bind failure.
+    let probeWasHolding = false;
+    let holder: Server | undefined;
+    while ((holder = await tryListen(port)) === undefined) {
+      probeWasHolding = true;
+      await delay(1);
+    }
+    try {
+      expect(probeWasHolding).toBe(true);
+      await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+      await expect(attempt).rejects.toMatchObject({ port });
+    } finally {
+      holder.close();
+    }
+  });
+
   it('throws JavaNotFoundError naming the fix when java is not on PATH', async () => {
     const env = { ...process.env, PATH: '/nonexistent', JAVA_HOME: '' };
     const attempt = startDynamoDbLocal({ env });
     await expect(attempt).rejects.toBeInstanceOf(JavaNotFoundError);
-    await expect(attempt).rejects.toThrow(/openjdk-17-jre-headless.*JAVA_HOME/);
+    await expect(attempt).rejects.toThrow(/openjdk-17-jdk-headless.*JAVA_HOME/);
   });
 
   it('throws JavaNotFoundError when JAVA_HOME has no bin/java', async () => {
@@ -203,5 +277,79 @@ describe('DynamoDB Local does not outlive the process that started it', { timeou
     const [code] = await exited;
     expect(code).toBe(0);
     expect(await waitForProcessToEnd(javaPid, 10_000)).toBe(true);
+  });
+});
+
+// Each case uses its own cache (the real emulator, linked in) so the shim's compiled state is known.
+describe('the loopback shim (LoopbackDynamoDbLocal.java)', { timeout: 60_000 }, () => {
+  const temporaryDirs: string[] = [];
+
+  afterAll(() => {
+    for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function temporaryDir(prefix: string): string {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    temporaryDirs.push(dir);
+    return dir;
+  }
+
+  /** A cache holding the installed emulator but no compiled shim. */
+  function cacheWithEmulator(): { cacheDir: string; installDir: string } {
+    const cacheDir = temporaryDir('wavechat-shim-cache-');
+    const { installDir, emulatorDir } = dynamoDbLocalPaths({ WAVECHAT_CACHE_DIR: cacheDir });
+    mkdirSync(installDir, { recursive: true });
+    symlinkSync(dynamoDbLocalPaths().emulatorDir, emulatorDir);
+    return { cacheDir, installDir };
+  }
+
+  /** An environment where Java is found but javac is not (JAVA_HOME with only bin/java, empty PATH). */
+  function envWithoutJavac(cacheDir: string): NodeJS.ProcessEnv {
+    if (javaOnPath === undefined) throw new Error('java is not on PATH');
+    const javaHome = temporaryDir('wavechat-jre-');
+    mkdirSync(join(javaHome, 'bin'));
+    symlinkSync(realpathSync(javaOnPath), join(javaHome, 'bin', 'java'));
+    return { ...process.env, WAVECHAT_CACHE_DIR: cacheDir, JAVA_HOME: javaHome, PATH: '' };
+  }
+
+  it('is compiled into the cache on first launch when javac is found, and run from there', async () => {
+    const { cacheDir, installDir } = cacheWithEmulator();
+    const shim = loopbackShimPaths(installDir);
+    const dynamoDb = await startDynamoDbLocal({ env: { ...process.env, WAVECHAT_CACHE_DIR: cacheDir } });
+    try {
+      expect(existsSync(shim.classFile)).toBe(true);
+      expect(await listTableNames(dynamoDb.endpoint)).toEqual([]);
+      if (onLinux) {
+        expect(commandLine(dynamoDb.pid)).toContain(LOOPBACK_SHIM_CLASS);
+        expect(commandLine(dynamoDb.pid).join(' ')).toContain(shim.classDir);
+        expect(listeningAddresses(dynamoDb.port)).toEqual([expect.stringMatching(LOOPBACK_ONLY)]);
+      }
+    } finally {
+      await dynamoDb.stop();
+    }
+  });
+
+  it("runs from its source file (Java's source-file mode) when there is no javac, still on loopback only", async () => {
+    const { cacheDir, installDir } = cacheWithEmulator();
+    const shim = loopbackShimPaths(installDir);
+    const dynamoDb = await startDynamoDbLocal({ env: envWithoutJavac(cacheDir) });
+    try {
+      expect(await listTableNames(dynamoDb.endpoint)).toEqual([]);
+      expect(existsSync(shim.classDir)).toBe(false);
+      if (onLinux) {
+        expect(commandLine(dynamoDb.pid)).toContain(shim.sourcePath);
+        expect(listeningAddresses(dynamoDb.port)).toEqual([expect.stringMatching(LOOPBACK_ONLY)]);
+      }
+    } finally {
+      await dynamoDb.stop();
+    }
+  });
+
+  it('asks for a JDK when there is no javac and Java lacks the compiler module for source-file mode', async () => {
+    const { cacheDir } = cacheWithEmulator();
+    // --limit-modules hides jdk.compiler, as a runtime built with jlink would lack it.
+    const attempt = startDynamoDbLocal({ env: envWithoutJavac(cacheDir), javaOptions: ['--limit-modules', 'java.se'] });
+    await expect(attempt).rejects.toBeInstanceOf(DynamoDbLocalStartError);
+    await expect(attempt).rejects.toThrow(/jdk\.compiler.*install a JDK/);
   });
 });
