@@ -1,9 +1,7 @@
 import { createHook } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   DrainTimeoutError,
   StreamPollerStoppedError,
@@ -11,6 +9,7 @@ import {
   type StreamPoller,
 } from '../../local/dynamodb-streams/index.js';
 import { batchPutItems, createStreamTable, FAST_RETRIES, putItems, range, recordingFunction } from './helpers.js';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
 
 /** Timers and sockets created from now on and not yet gone (cleared, fired, closed). */
 function trackResources(): { live(): string[]; stopTracking(): void } {
@@ -25,31 +24,20 @@ function trackResources(): { live(): string[]; stopTracking(): void } {
 }
 
 describe('stream poller: order, batches, drain and stop', () => {
-  let dynamoDb: DynamoDbLocal;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynamoDb = await startDynamoDbLocal();
-    client = createDynamoDbClient(dynamoDb.endpoint);
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await dynamoDb?.stop();
-  });
+  const dynamo = useDynamoDbLocal();
 
   it('delivers 500 writes in stream order, each once, in batches of at most batchSize, while they are written', async () => {
-    const tableName = await createStreamTable(client);
+    const tableName = await createStreamTable(dynamo.client);
     const consumer = recordingFunction();
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'order', batchSize: 100 },
       invoke: consumer.invoke,
       pollIntervalMs: 10,
     });
     // Ten writers of 50 items each, side by side: a writer's items reach the stream in the order it wrote them.
-    await Promise.all(range(0, 10).map((writer) => putItems(client, tableName, writer * 50, writer * 50 + 50)));
+    await Promise.all(range(0, 10).map((writer) => putItems(dynamo.client, tableName, writer * 50, writer * 50 + 50)));
     await poller.drain();
     await poller.stop();
 
@@ -67,8 +55,8 @@ describe('stream poller: order, batches, drain and stop', () => {
   });
 
   it('cuts a backlog into batches of batchSize, one invocation at a time', async () => {
-    const tableName = await createStreamTable(client);
-    await putItems(client, tableName, 0, 35);
+    const tableName = await createStreamTable(dynamo.client);
+    await putItems(dynamo.client, tableName, 0, 35);
     let inFlight = 0;
     let maxInFlight = 0;
     const consumer = recordingFunction(async () => {
@@ -77,7 +65,7 @@ describe('stream poller: order, batches, drain and stop', () => {
       inFlight--;
     });
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'sizes', batchSize: 10 },
       invoke: consumer.invoke,
@@ -91,27 +79,27 @@ describe('stream poller: order, batches, drain and stop', () => {
   });
 
   it('waits up to maximumBatchingWindowSeconds to fill a batch, and no longer once it is full', async () => {
-    const tableName = await createStreamTable(client);
+    const tableName = await createStreamTable(dynamo.client);
     const invokedAt: number[] = [];
     const consumer = recordingFunction(() => {
       invokedAt.push(performance.now());
     });
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'window', batchSize: 10, maximumBatchingWindowSeconds: 1 },
       invoke: consumer.invoke,
       pollIntervalMs: 10,
     });
     const writtenAt = performance.now();
-    await putItems(client, tableName, 0, 3);
+    await putItems(dynamo.client, tableName, 0, 3);
     await poller.drain();
     // Three records, gathered for the whole window into one invocation.
     expect(consumer.invocations.map((call) => call.items)).toEqual([[0, 1, 2]]);
     expect(invokedAt[0]! - writtenAt).toBeGreaterThanOrEqual(950);
 
     // A full batch goes at once; the remainder waits for its window.
-    await batchPutItems(client, tableName, 3, 15);
+    await batchPutItems(dynamo.client, tableName, 3, 15);
     const fullFrom = performance.now();
     await poller.drain();
     await poller.stop();
@@ -123,27 +111,27 @@ describe('stream poller: order, batches, drain and stop', () => {
   });
 
   it('with LATEST, delivers only what is written after it started', async () => {
-    const tableName = await createStreamTable(client);
-    await putItems(client, tableName, 0, 5);
+    const tableName = await createStreamTable(dynamo.client);
+    await putItems(dynamo.client, tableName, 0, 5);
     const consumer = recordingFunction();
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'latest', startingPosition: 'LATEST' },
       invoke: consumer.invoke,
       pollIntervalMs: 10,
     });
-    await putItems(client, tableName, 5, 8);
+    await putItems(dynamo.client, tableName, 5, 8);
     await poller.drain();
     await poller.stop();
     expect(consumer.delivered()).toEqual([5, 6, 7]);
   });
 
   it('drain() resolves only once every record written before it has been delivered', async () => {
-    const tableName = await createStreamTable(client);
+    const tableName = await createStreamTable(dynamo.client);
     const consumer = recordingFunction(() => delay(30));
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'drain', batchSize: 5 },
       invoke: consumer.invoke,
@@ -152,23 +140,23 @@ describe('stream poller: order, batches, drain and stop', () => {
     await poller.drain(); // nothing written: resolves
     expect(consumer.invocations).toHaveLength(0);
 
-    await putItems(client, tableName, 0, 40);
+    await putItems(dynamo.client, tableName, 0, 40);
     await poller.drain();
     expect(consumer.delivered()).toEqual(range(0, 40));
 
-    await putItems(client, tableName, 40, 45);
+    await putItems(dynamo.client, tableName, 40, 45);
     await poller.drain();
     expect(consumer.delivered()).toEqual(range(0, 45));
     await poller.stop();
   });
 
   it('drain() times out while a record keeps failing, and rejects once stopped', async () => {
-    const tableName = await createStreamTable(client);
+    const tableName = await createStreamTable(dynamo.client);
     const consumer = recordingFunction(() => {
       throw new Error('always');
     });
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'stuck' },
       invoke: consumer.invoke,
@@ -176,7 +164,7 @@ describe('stream poller: order, batches, drain and stop', () => {
       retryBackoff: FAST_RETRIES,
       onError: () => {},
     });
-    await putItems(client, tableName, 0, 1);
+    await putItems(dynamo.client, tableName, 0, 1);
     const error = await poller.drain(300).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(DrainTimeoutError);
     expect((error as DrainTimeoutError).pendingShardIds).toHaveLength(1);
@@ -185,8 +173,8 @@ describe('stream poller: order, batches, drain and stop', () => {
   });
 
   it('stop() abandons a pending retry and leaves no timer or socket behind', async () => {
-    const tableName = await createStreamTable(client);
-    await putItems(client, tableName, 0, 1); // before tracking: the test's own client reuses sockets
+    const tableName = await createStreamTable(dynamo.client);
+    await putItems(dynamo.client, tableName, 0, 1); // before tracking: the test's own dynamo.client reuses sockets
     const resources = trackResources();
     let failed: () => void = () => {};
     const firstFailure = new Promise<void>((resolve) => (failed = resolve));
@@ -194,7 +182,7 @@ describe('stream poller: order, batches, drain and stop', () => {
       throw new Error('always fails');
     });
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'stop' },
       invoke: consumer.invoke,
@@ -212,13 +200,13 @@ describe('stream poller: order, batches, drain and stop', () => {
     expect(resources.live()).toEqual([]);
 
     // Nothing runs after stop: a later write is not delivered.
-    await putItems(client, tableName, 1, 2);
+    await putItems(dynamo.client, tableName, 1, 2);
     await delay(100);
     expect(consumer.invocations).toEqual([{ items: [0], outcome: 'threw' }]);
   });
 
   it('stop() waits for the invocation under way', async () => {
-    const tableName = await createStreamTable(client);
+    const tableName = await createStreamTable(dynamo.client);
     let release: () => void = () => {};
     let invocationStarted: () => void = () => {};
     const started = new Promise<void>((resolve) => (invocationStarted = resolve));
@@ -227,13 +215,13 @@ describe('stream poller: order, batches, drain and stop', () => {
       await new Promise<void>((resolve) => (release = resolve));
     });
     const poller: StreamPoller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'stop-wait' },
       invoke: consumer.invoke,
       pollIntervalMs: 10,
     });
-    await putItems(client, tableName, 0, 1);
+    await putItems(dynamo.client, tableName, 0, 1);
     await started;
 
     let stopped = false;

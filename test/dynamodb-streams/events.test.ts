@@ -4,38 +4,26 @@ import {
   DescribeTableCommand,
   PutItemCommand,
   UpdateItemCommand,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   StreamConsumerDefinitionError,
   StreamNotEnabledError,
   startStreamPoller,
 } from '../../local/dynamodb-streams/index.js';
 import { createStreamTable, recordingFunction } from './helpers.js';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
 
 describe('stream poller: the Lambda event', () => {
-  let dynamoDb: DynamoDbLocal;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynamoDb = await startDynamoDbLocal();
-    client = createDynamoDbClient(dynamoDb.endpoint);
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await dynamoDb?.stop();
-  });
+  const dynamo = useDynamoDbLocal();
 
   it('delivers INSERT, MODIFY and REMOVE in Lambda’s JSON shape, field by field', async () => {
-    const tableName = await createStreamTable(client, 'NEW_AND_OLD_IMAGES');
-    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const tableName = await createStreamTable(dynamo.client, 'NEW_AND_OLD_IMAGES');
+    const { Table: table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }));
     const consumer = recordingFunction();
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'shape' },
       invoke: consumer.invoke,
@@ -55,8 +43,8 @@ describe('stream poller: the Lambda event', () => {
       online: { BOOL: true },
       nothing: { NULL: true },
     };
-    await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
-    await client.send(
+    await dynamo.client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+    await dynamo.client.send(
       new UpdateItemCommand({
         TableName: tableName,
         Key: { pk: { S: 'room#1' } },
@@ -65,7 +53,7 @@ describe('stream poller: the Lambda event', () => {
         ExpressionAttributeValues: { ':count': { N: '43' } },
       }),
     );
-    await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: 'room#1' } } }));
+    await dynamo.client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: 'room#1' } } }));
     const writtenUntil = Date.now();
     await poller.drain();
     await poller.stop();
@@ -132,16 +120,16 @@ describe('stream poller: the Lambda event', () => {
   });
 
   it('sends only keys for a KEYS_ONLY stream', async () => {
-    const tableName = await createStreamTable(client, 'KEYS_ONLY');
+    const tableName = await createStreamTable(dynamo.client, 'KEYS_ONLY');
     const consumer = recordingFunction();
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'keys' },
       invoke: consumer.invoke,
       pollIntervalMs: 20,
     });
-    await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'k' }, body: { S: 'hi' } } }));
+    await dynamo.client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'k' }, body: { S: 'hi' } } }));
     await poller.drain();
     await poller.stop();
 
@@ -155,7 +143,7 @@ describe('stream poller: the Lambda event', () => {
   });
 
   it('refuses a table without a stream and settings Lambda would reject', async () => {
-    await client.send(
+    await dynamo.client.send(
       new CreateTableCommand({
         TableName: 'no-stream',
         BillingMode: 'PAY_PER_REQUEST',
@@ -166,7 +154,7 @@ describe('stream poller: the Lambda event', () => {
     const invoke = async (): Promise<void> => {};
     await expect(
       startStreamPoller({
-        endpoint: dynamoDb.endpoint,
+        endpoint: dynamo.endpoint,
         tableName: 'no-stream',
         consumer: { table: 'no-stream', function: 'f' },
         invoke,
@@ -181,10 +169,10 @@ describe('stream poller: the Lambda event', () => {
       }),
     ).rejects.toThrow();
 
-    const tableName = await createStreamTable(client);
+    const tableName = await createStreamTable(dynamo.client);
     for (const bad of [{ batchSize: 0 }, { batchSize: 10_001 }, { maximumBatchingWindowSeconds: 301 }, { maximumRetryAttempts: -2 }]) {
       await expect(
-        startStreamPoller({ endpoint: dynamoDb.endpoint, tableName, consumer: { table: tableName, function: 'f', ...bad }, invoke }),
+        startStreamPoller({ endpoint: dynamo.endpoint, tableName, consumer: { table: tableName, function: 'f', ...bad }, invoke }),
       ).rejects.toBeInstanceOf(StreamConsumerDefinitionError);
     }
   });

@@ -1,7 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   BatchDiscardedError,
   FunctionBatchError,
@@ -10,6 +8,7 @@ import {
   type StreamConsumerDefinition,
 } from '../../local/dynamodb-streams/index.js';
 import { createStreamTable, FAST_RETRIES, putItems, range, recordingFunction } from './helpers.js';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
 
 function sequenceNumberOf(event: DynamoDBStreamEvent, item: number): string {
   const record = event.Records.find((r) => r.dynamodb?.NewImage?.n?.N === String(item));
@@ -17,18 +16,7 @@ function sequenceNumberOf(event: DynamoDBStreamEvent, item: number): string {
 }
 
 describe('stream poller: failures, retries and checkpoints', () => {
-  let dynamoDb: DynamoDbLocal;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynamoDb = await startDynamoDbLocal();
-    client = createDynamoDbClient(dynamoDb.endpoint);
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await dynamoDb?.stop();
-  });
+  const dynamo = useDynamoDbLocal();
 
   /**
    * Writes items [0, count) before the poller starts (so batches are cut from a backlog, deterministically), runs
@@ -39,12 +27,12 @@ describe('stream poller: failures, retries and checkpoints', () => {
     consumer: Omit<StreamConsumerDefinition, 'table' | 'function'>,
     respond: Parameters<typeof recordingFunction>[0],
   ): Promise<{ fn: ReturnType<typeof recordingFunction>; errors: unknown[] }> {
-    const tableName = await createStreamTable(client);
-    await putItems(client, tableName, 0, count);
+    const tableName = await createStreamTable(dynamo.client);
+    await putItems(dynamo.client, tableName, 0, count);
     const fn = recordingFunction(respond);
     const errors: unknown[] = [];
     const poller = await startStreamPoller({
-      endpoint: dynamoDb.endpoint,
+      endpoint: dynamo.endpoint,
       tableName,
       consumer: { table: tableName, function: 'consumer', ...consumer },
       invoke: fn.invoke,

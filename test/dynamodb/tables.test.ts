@@ -5,17 +5,14 @@ import {
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TableDefinition } from '../../local/appsync/description.js';
 import {
-  createDynamoDbClient,
   createTables,
-  startDynamoDbLocal,
   TableDefinitionError,
-  type DynamoDbLocal,
 } from '../../local/dynamodb/index.js';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
 
 const messages: TableDefinition = {
   name: 'messages',
@@ -36,36 +33,25 @@ const connections: TableDefinition = {
 };
 
 describe('createTables', () => {
-  let dynamoDb: DynamoDbLocal;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynamoDb = await startDynamoDbLocal();
-    client = createDynamoDbClient(dynamoDb.endpoint);
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await dynamoDb?.stop();
-  });
+  const dynamo = useDynamoDbLocal();
 
   it('creates missing tables and leaves existing ones (and their items) alone when run again', async () => {
-    await createTables(client, [messages, connections]);
-    await client.send(new PutItemCommand({ TableName: 'messages', Item: { pk: { S: 'room#1' }, sk: { S: 'msg#1' } } }));
+    await createTables(dynamo.client, [messages, connections]);
+    await dynamo.client.send(new PutItemCommand({ TableName: 'messages', Item: { pk: { S: 'room#1' }, sk: { S: 'msg#1' } } }));
 
-    await createTables(client, [messages, connections]);
+    await createTables(dynamo.client, [messages, connections]);
 
-    const tables = await client.send(new ListTablesCommand({}));
+    const tables = await dynamo.client.send(new ListTablesCommand({}));
     expect(tables.TableNames).toEqual(expect.arrayContaining(['messages', 'connections']));
-    const item = await client.send(
+    const item = await dynamo.client.send(
       new GetItemCommand({ TableName: 'messages', Key: { pk: { S: 'room#1' }, sk: { S: 'msg#1' } } }),
     );
     expect(item.Item).toEqual({ pk: { S: 'room#1' }, sk: { S: 'msg#1' } });
   });
 
   it('gives a table its keys, on-demand billing, GSIs, LSIs, stream and TTL', async () => {
-    await createTables(client, [messages]);
-    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: 'messages' }));
+    await createTables(dynamo.client, [messages]);
+    const { Table: table } = await dynamo.client.send(new DescribeTableCommand({ TableName: 'messages' }));
 
     expect(table?.TableStatus).toBe('ACTIVE');
     expect(table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
@@ -111,22 +97,22 @@ describe('createTables', () => {
     expect(table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(table?.LatestStreamArn).toMatch(/:table\/messages\/stream\//);
 
-    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'messages' }));
+    const ttl = await dynamo.client.send(new DescribeTimeToLiveCommand({ TableName: 'messages' }));
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
   });
 
   it('adds no stream and no TTL when the definition has none', async () => {
-    await createTables(client, [connections]);
-    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: 'connections' }));
+    await createTables(dynamo.client, [connections]);
+    const { Table: table } = await dynamo.client.send(new DescribeTableCommand({ TableName: 'connections' }));
     expect(table?.KeySchema).toEqual([{ AttributeName: 'connectionId', KeyType: 'HASH' }]);
     expect(table?.StreamSpecification).toBeUndefined();
     expect(table?.GlobalSecondaryIndexes).toBeUndefined();
-    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'connections' }));
+    const ttl = await dynamo.client.send(new DescribeTimeToLiveCommand({ TableName: 'connections' }));
     expect(ttl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
   });
 
   it('enables a missing TTL on an existing table (left by an interrupted run)', async () => {
-    await client.send(
+    await dynamo.client.send(
       new CreateTableCommand({
         TableName: 'sessions',
         BillingMode: 'PAY_PER_REQUEST',
@@ -134,10 +120,10 @@ describe('createTables', () => {
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       }),
     );
-    await createTables(client, [
+    await createTables(dynamo.client, [
       { name: 'sessions', partitionKey: { name: 'id', type: 'S' }, timeToLiveAttribute: 'expiresAt' },
     ]);
-    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'sessions' }));
+    const ttl = await dynamo.client.send(new DescribeTimeToLiveCommand({ TableName: 'sessions' }));
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
   });
 
@@ -147,10 +133,10 @@ describe('createTables', () => {
       partitionKey: { name: 'pk', type: 'S' },
       globalSecondaryIndexes: [{ indexName: 'byPk', partitionKey: { name: 'pk', type: 'N' } }],
     };
-    const attempt = createTables(client, [conflicting]);
+    const attempt = createTables(dynamo.client, [conflicting]);
     await expect(attempt).rejects.toBeInstanceOf(TableDefinitionError);
     await expect(attempt).rejects.toThrow(/"pk" is declared as both S and N/);
-    const tables = await client.send(new ListTablesCommand({}));
+    const tables = await dynamo.client.send(new ListTablesCommand({}));
     expect(tables.TableNames).not.toContain('conflicting');
   });
 });
