@@ -2,8 +2,9 @@
  * `npm start`: runs the local cloud for the chat API with data kept under `.wavechat/`, writes
  * `amplify_outputs.json`, and stops everything on Ctrl-C.
  *
- * Options: --reset (wipe .wavechat/ first), --appsync-port N, --websocket-port N, --cognito-port N,
- * --dynamodb-port N (or WAVECHAT_APPSYNC_PORT, WAVECHAT_WEBSOCKET_PORT, WAVECHAT_COGNITO_PORT, WAVECHAT_DYNAMODB_PORT).
+ * Options: --reset (wipe the state first), --appsync-port N, --websocket-port N, --cognito-port N,
+ * --dynamodb-port N (or WAVECHAT_APPSYNC_PORT, WAVECHAT_WEBSOCKET_PORT, WAVECHAT_COGNITO_PORT, WAVECHAT_DYNAMODB_PORT;
+ * 0 picks a free port), --state-dir DIR (default .wavechat/), --outputs FILE (default amplify_outputs.json).
  */
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,12 +15,12 @@ import { chatApi } from '../resolvers/api.js';
 import { startLocalCloud } from './cloud.js';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const stateDir = path.join(rootDir, '.wavechat');
-const outputsFile = path.join(rootDir, 'amplify_outputs.json');
 
 const { values } = parseArgs({
   options: {
     reset: { type: 'boolean', default: false },
+    'state-dir': { type: 'string', default: path.join(rootDir, '.wavechat') },
+    outputs: { type: 'string', default: path.join(rootDir, 'amplify_outputs.json') },
     'appsync-port': { type: 'string', default: process.env.WAVECHAT_APPSYNC_PORT ?? '4000' },
     'websocket-port': { type: 'string', default: process.env.WAVECHAT_WEBSOCKET_PORT ?? '4001' },
     'cognito-port': { type: 'string', default: process.env.WAVECHAT_COGNITO_PORT ?? '9229' },
@@ -34,6 +35,9 @@ function port(name: string, value: string): number {
   }
   return n;
 }
+
+const stateDir = path.resolve(values['state-dir']);
+const outputsFile = path.resolve(values.outputs);
 
 async function main(): Promise<void> {
   const started = Date.now();
