@@ -10,6 +10,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { seedDemoData } from '../clients/demo/seed.js';
 import { chatFunctions, chatStreamConsumers, chatWebSocketApi } from '../lambdas/app.js';
 import { chatApi } from '../resolvers/api.js';
 import { startLocalCloud } from './cloud.js';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     },
   });
   await writeFile(outputsFile, `${JSON.stringify(cloud.outputs, null, 2)}\n`);
+  const demoUsers = await seedDemoData(cloud, stateDir);
 
   console.log(`
 wavechat local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s
@@ -73,6 +75,7 @@ wavechat local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   DynamoDB     ${cloud.dynamodbEndpoint}
   Local CA     ${path.relative(rootDir, cloud.appsync.caFile)}   (NODE_EXTRA_CA_CERTS=${path.relative(rootDir, cloud.appsync.caFile)} for Node apps)
   Outputs      ${path.relative(rootDir, outputsFile)}
+  Demo users   ${demoUsers.map((u) => `${u.email} / ${u.password}`).join('    ')}   (both in the public lobby)
 Press Ctrl-C to stop.`);
 
   let stopping = false;

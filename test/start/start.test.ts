@@ -8,6 +8,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signIn } from '../../local/cognito/index.js';
 import { ROOT_DIR } from '../support/cloud.js';
 
 /** Runs local/start.ts with its state in `stateDir` and every port free-picked unless given. */
@@ -84,16 +85,28 @@ describe('npm start', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('reaches ready, writes the outputs, serves, and leaves no java or node process behind on Ctrl-C', async () => {
+  it('reaches ready with demo users in the lobby, serves, and leaves no java or node process behind on Ctrl-C', async () => {
     const stateDir = await newStateDir();
     const start = startScript(stateDir);
     children.push(start.child);
-    await start.outputMatching(/ready in/, 90_000);
+    const printed = await start.outputMatching(/Press Ctrl-C/, 90_000);
 
-    const outputs = JSON.parse(await readFile(path.join(stateDir, 'outputs.json'), 'utf8')) as { data: { url: string } };
+    const outputs = JSON.parse(await readFile(path.join(stateDir, 'outputs.json'), 'utf8')) as {
+      data: { url: string };
+      auth: { user_pool_client_id: string };
+      custom: { wavechat: { userPoolEndpoint: string } };
+    };
     expect(outputs.data.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-    const unauthenticated = await fetch(outputs.data.url, { method: 'POST', body: '{"query":"{ myRooms { items { id } } }"}' });
+    const query = JSON.stringify({ query: '{ myRooms { items { id name } } }' });
+    const unauthenticated = await fetch(outputs.data.url, { method: 'POST', body: query });
     expect(unauthenticated.status).toBe(401);
+
+    // The printed demo user signs in and finds the lobby among their rooms.
+    const [, email, password] = /Demo users\s+(\S+) \/ (\S+)/.exec(printed) ?? [];
+    expect(email).toBe('alice@example.com');
+    const tokens = await signIn(outputs.custom.wavechat.userPoolEndpoint, outputs.auth.user_pool_client_id, email!, password!);
+    const rooms = await fetch(outputs.data.url, { method: 'POST', headers: { authorization: tokens.accessToken }, body: query });
+    expect(await rooms.json()).toEqual({ data: { myRooms: { items: [{ id: 'lobby', name: 'Lobby' }] } } });
 
     const started = await descendants(start.child.pid as number);
     const commands = await Promise.all(started.map(commandOf));
