@@ -1,10 +1,11 @@
 /**
- * Verifies Cognito user-pool tokens (ID or access) with aws-jwt-verify. On AWS the issuer is a Cognito one and the
- * standard CognitoJwtVerifier applies (issuer, JWKS over https, `token_use`, client id). Locally the issuer is
- * cognito-local's http URL, which CognitoJwtVerifier cannot express and whose JWKS its https-only fetcher cannot
- * read: the same checks run through JwtVerifier with a fetch()-based JWKS fetcher.
+ * Verifies Cognito user-pool tokens (ID or access) with aws-jwt-verify: the issuer, the signature against the
+ * issuer's JWKS (`<issuer>/.well-known/jwks.json`, where Cognito publishes it), expiry, and what
+ * CognitoJwtVerifier adds (`token_use`, and the client of that kind of token). One code path for every issuer:
+ * JwtVerifier with a fetch()-based JWKS fetcher, because CognitoJwtVerifier accepts only AWS-shaped pool ids and its
+ * fetcher only https, and a Lambda must not branch on where it runs.
  */
-import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
@@ -30,8 +31,6 @@ export interface TokenVerifierOptions {
   readonly clientId: string;
 }
 
-const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+_[0-9A-Za-z]+)$/;
-
 type JwksFetcher = NonNullable<NonNullable<ConstructorParameters<typeof SimpleJwksCache>[0]>['fetcher']>;
 
 /** Fetches a JWKS with the platform's fetch(), which speaks http as well as https. */
@@ -51,22 +50,12 @@ const fetchApiFetcher: JwksFetcher = {
  * ```
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const userPoolId = COGNITO_ISSUER.exec(options.issuer)?.[1];
-  const verify =
-    userPoolId !== undefined
-      ? cognitoVerify(userPoolId, options.clientId)
-      : issuerVerify(options.issuer.replace(/\/+$/, ''), options.clientId);
+  const verify = issuerVerify(options.issuer.replace(/\/+$/, ''), options.clientId);
   return {
     async verify(token) {
       return ownerOf(await verify(token));
     },
   };
-}
-
-function cognitoVerify(userPoolId: string, clientId: string): (token: string) => Promise<JwtPayload> {
-  // tokenUse null accepts ID and access tokens; clientId is checked against `aud` or `client_id` accordingly.
-  const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: null, clientId });
-  return (token) => verifier.verify(token);
 }
 
 function issuerVerify(issuer: string, clientId: string): (token: string) => Promise<JwtPayload> {
