@@ -11,7 +11,7 @@ import type { LambdaFunctionDefinition } from '../local/lambda/description.js';
 import { compileApiCode, type CompiledApiCode } from './compile.js';
 import { ChatAuth, type ChatAuthProps } from './constructs/auth.js';
 import { ChatTables, type ChatTablesProps } from './constructs/data.js';
-import { ChatEvents, type ChatEventsProps } from './constructs/events.js';
+import { ChatEvents } from './constructs/events.js';
 import { ChatFunctions, type ChatFunctionsProps, type PowertoolsSettings } from './constructs/functions.js';
 import { ChatGraphqlApi, type ChatGraphqlApiProps } from './constructs/graphql-api.js';
 import { ChatObservability, type ChatObservabilityProps } from './constructs/observability.js';
@@ -60,8 +60,6 @@ export interface ChatStackProps extends StackProps {
   readonly graphql?: Pick<ChatGraphqlApiProps, 'fieldLogLevel' | 'verboseLogs' | 'logRetention'>;
   /** Stage throttling and access logs of the WebSocket API. */
   readonly webSocket?: Pick<ChatWebSocketApiProps, 'throttle' | 'accessLogs' | 'logRetention'>;
-  /** The `source` chat events carry. */
-  readonly events?: ChatEventsProps;
   /** The web client's build; absent: no bucket or distribution. */
   readonly web?: ChatWebProps;
   /** Who is e-mailed about alarms, and the alarm thresholds. */
@@ -106,7 +104,7 @@ export class ChatStack extends Stack {
     this.data = new ChatTables(this, 'Data', { ...props.data, tables: tablesOf(chatApi) });
     const tableNamed = (name: string, usedBy: string) => this.data.table(name, usedBy);
 
-    this.events = new ChatEvents(this, 'Events', props.events);
+    this.events = new ChatEvents(this, 'Events');
 
     // AWS_LAMBDA data sources are functions like any other; they get the function knobs and alarms too.
     const lambdaDataSources = chatApi.dataSources.flatMap((source) =>

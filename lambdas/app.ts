@@ -1,7 +1,7 @@
 /**
  * The raw-WebSocket side of wavechat as the app describes it: its Lambda functions, the WebSocket API that routes to
- * them, and the chat table's stream consumer. The local cloud runs exactly this and infra/ deploys exactly this;
- * nothing else lists these functions or routes. Design and message flow: docs/architecture.md; wire protocol:
+ * them, and the chat table's stream consumers (pushes to sockets; chat events onto EventBridge). The local cloud
+ * runs exactly this and infra/ deploys exactly this; nothing else lists these functions or routes. Design and message flow: docs/architecture.md; wire protocol:
  * docs/websocket-protocol.md.
  */
 import type { WebSocketApiDefinition } from '../local/apigateway-websocket/description.js';
@@ -45,6 +45,13 @@ export const chatFunctions: readonly LambdaFunctionDefinition[] = [
     timeoutSeconds: 60,
     environment: CONNECTIONS,
   },
+  {
+    name: 'chatEventPublisher',
+    entry: 'lambdas/stream/publish-events.ts',
+    // A batch of 100 records is at most 10 PutEvents calls.
+    timeoutSeconds: 30,
+    environment: { [ENVIRONMENT.eventBusName]: { output: 'eventBusName' } },
+  },
 ];
 
 export const chatWebSocketApi: WebSocketApiDefinition = {
@@ -77,6 +84,19 @@ export const chatStreamConsumers: readonly StreamConsumerDefinition[] = [
     // A push that keeps failing is dropped after this many retries rather than blocking the shard for a day;
     // clients catch up with `history`.
     maximumRetryAttempts: 5,
+    reportBatchItemFailures: true,
+  },
+  {
+    table: chatTable.name,
+    // Its own consumer: a bus that refuses events neither delays nor repeats pushes to sockets, and vice versa.
+    function: 'chatEventPublisher',
+    batchSize: 100,
+    maximumBatchingWindowSeconds: 0,
+    // Consumers of events see every change from deployment on; older ones are in the table.
+    startingPosition: 'LATEST',
+    bisectBatchOnFunctionError: true,
+    // Events are records for other systems: keep retrying longer than pushes (which clients can catch up on).
+    maximumRetryAttempts: 20,
     reportBatchItemFailures: true,
   },
 ];

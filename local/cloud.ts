@@ -16,6 +16,7 @@ import { provisionUserPool, startCognitoLocal, type UserPoolInfo } from './cogni
 import { createDynamoDbClient, createTables, LOCAL_REGION, startDynamoDbLocal } from './dynamodb/index.js';
 import type { StreamConsumerDefinition } from './dynamodb-streams/description.js';
 import { startStreamPoller, type StreamPoller } from './dynamodb-streams/index.js';
+import { startLocalEventBridge, type LocalEventBridge } from './eventbridge/index.js';
 import type { AppOutput, EnvironmentValue, LambdaFunctionDefinition } from './lambda/description.js';
 import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.js';
 
@@ -70,6 +71,8 @@ export interface LocalCloud {
   readonly lambdas: LambdaRuntime | null;
   /** One per stream consumer; `drain()` waits until the stream is delivered. */
   readonly streamPollers: readonly StreamPoller[];
+  /** The app's EventBridge bus (`eventBusName`), present when the app has functions: what was published on it. */
+  readonly eventBus: LocalEventBus | null;
   readonly dynamodbEndpoint: string;
   readonly cognitoEndpoint: string;
   readonly userPool: UserPoolInfo;
@@ -77,6 +80,12 @@ export interface LocalCloud {
   /** What `amplify_outputs.json` holds for this cloud. */
   readonly outputs: AmplifyOutputs;
   stop(): Promise<void>;
+}
+
+/** The local EventBridge endpoint and the name of the app's bus on it. */
+export interface LocalEventBus {
+  readonly name: string;
+  readonly eventBridge: LocalEventBridge;
 }
 
 /** The subset of Amplify Gen 2's `amplify_outputs.json` an app needs, plus local extras under `custom`. */
@@ -212,6 +221,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       webSocket: backend.webSocket,
       lambdas: backend.lambdas,
       streamPollers: backend.streamPollers,
+      eventBus: backend.eventBus,
       dynamodbEndpoint: dynamodb.endpoint,
       cognitoEndpoint: cognito.endpoint,
       userPool,
@@ -236,6 +246,7 @@ interface Backend {
   readonly webSocket: WebSocketGateway | null;
   readonly lambdas: LambdaRuntime | null;
   readonly streamPollers: readonly StreamPoller[];
+  readonly eventBus: LocalEventBus | null;
   stop(): Promise<void>;
 }
 
@@ -249,29 +260,39 @@ async function startBackend(
   services: { graphqlUrl: string; dynamodbEndpoint: string; userPool: UserPoolInfo },
 ): Promise<Backend> {
   const functions = options.functions ?? [];
-  if (functions.length === 0) return { webSocket: null, lambdas: null, streamPollers: [], stop: async () => undefined };
+  if (functions.length === 0) {
+    return { webSocket: null, lambdas: null, streamPollers: [], eventBus: null, stop: async () => undefined };
+  }
 
   let lambdas: LambdaRuntime | undefined;
   const invoke = (name: string, event: unknown): Promise<unknown> => {
     if (!lambdas) return Promise.reject(new Error(`Lambda function ${name} invoked before the runtime started`));
     return lambdas.invoke(name, event);
   };
-  // The gateway first: functions need its @connections URL in their environment.
-  const webSocket = options.webSocketApi
-    ? await startWebSocketGateway({
-        definition: options.webSocketApi,
-        invoke,
-        port: options.ports?.websocket,
-        region: LOCAL_REGION,
-      })
-    : null;
+  // The bus and the gateway first: functions need their addresses in their environment.
+  const eventBusName = `${options.api.name}-events`;
+  const eventBridge = await startLocalEventBridge({ buses: [eventBusName], region: LOCAL_REGION });
+  let webSocket: WebSocketGateway | null;
+  try {
+    webSocket = options.webSocketApi
+      ? await startWebSocketGateway({
+          definition: options.webSocketApi,
+          invoke,
+          port: options.ports?.websocket,
+          region: LOCAL_REGION,
+        })
+      : null;
+  } catch (error) {
+    await eventBridge.close();
+    throw error;
+  }
   const outputs: Record<AppOutput, string> = {
     graphqlUrl: services.graphqlUrl,
     websocketManagementUrl: webSocket?.managementUrl ?? '',
     userPoolId: services.userPool.userPoolId,
     userPoolClientId: services.userPool.userPoolClientId,
     userPoolIssuer: services.userPool.issuer,
-    eventBusName: '',
+    eventBusName,
   };
   try {
     lambdas = await startLambdaRuntime({
@@ -284,6 +305,7 @@ async function startBackend(
         AWS_ACCESS_KEY_ID: LOCAL_BACKEND_PRINCIPAL.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_BACKEND_PRINCIPAL.secretAccessKey,
         AWS_ENDPOINT_URL_DYNAMODB: services.dynamodbEndpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         // No X-Ray daemon locally: Powertools Tracer would report every missing segment.
         POWERTOOLS_TRACE_ENABLED: 'false',
@@ -292,6 +314,7 @@ async function startBackend(
     });
   } catch (error) {
     await webSocket?.close();
+    await eventBridge.close();
     throw error;
   }
   const started: LambdaRuntime = lambdas;
@@ -313,16 +336,19 @@ async function startBackend(
     await Promise.all(streamPollers.map((p) => p.stop()));
     await webSocket?.close();
     await started.close();
+    await eventBridge.close();
     throw error;
   }
   return {
     webSocket,
     lambdas: started,
     streamPollers,
+    eventBus: { name: eventBusName, eventBridge },
     stop: async () => {
       await Promise.all(streamPollers.map((p) => p.stop()));
       await webSocket?.close();
       await started.close();
+      await eventBridge.close();
     },
   };
 }

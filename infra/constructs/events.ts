@@ -1,23 +1,17 @@
 /**
- * The app's EventBridge bus: the stream handler publishes chat events onto it so other consumers (moderation,
- * analytics, notifications) subscribe with rules instead of reading the table's stream.
+ * The app's EventBridge bus: the chatEventPublisher stream consumer (lambdas/stream/publish-events.ts) publishes
+ * chat events onto it, so other consumers (moderation, analytics, notifications) subscribe with rules instead of
+ * reading the table's stream. Source, detail-types and detail shapes: lambdas/shared/chat-events.ts.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CHAT_EVENT_SOURCE, type ChatEventType } from '../../lambdas/shared/chat-events.js';
 
-/** The `source` of every chat event. */
-export const CHAT_EVENT_SOURCE = 'wavechat.chat';
-
-/** The `detail-type`s the stream handler publishes. */
-export const CHAT_EVENT_TYPES = ['MessagePosted', 'MessageEdited', 'MessageDeleted', 'MemberJoined', 'MemberLeft'] as const;
-
-export interface ChatEventsProps {
-  /** @default {@link CHAT_EVENT_SOURCE} */
-  readonly source?: string;
-}
+/** What the example moderation rule forwards. */
+const MODERATED_EVENT_TYPES: readonly ChatEventType[] = ['MessagePosted', 'MessageEdited'];
 
 /**
  * The bus, plus an example rule: posted and edited messages go to a moderation queue (with its own dead-letter
@@ -26,7 +20,7 @@ export interface ChatEventsProps {
  * @example
  * ```ts
  * const chatEvents = new ChatEvents(stack, 'Events');
- * chatEvents.bus.grantPutEventsTo(streamHandler);
+ * chatEvents.bus.grantPutEventsTo(eventPublisher);
  * ```
  */
 export class ChatEvents extends Construct {
@@ -35,7 +29,7 @@ export class ChatEvents extends Construct {
   readonly moderationQueue: sqs.Queue;
   readonly moderationDeadLetterQueue: sqs.Queue;
 
-  constructor(scope: Construct, id: string, props: ChatEventsProps = {}) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     this.bus = new events.EventBus(this, 'Bus', { description: 'wavechat chat events (messages and memberships)' });
 
@@ -57,7 +51,7 @@ export class ChatEvents extends Construct {
     this.moderationRule = new events.Rule(this, 'ModerationRule', {
       eventBus: this.bus,
       description: 'Example consumer: new and edited messages to the moderation queue',
-      eventPattern: { source: [props.source ?? CHAT_EVENT_SOURCE], detailType: ['MessagePosted', 'MessageEdited'] },
+      eventPattern: { source: [CHAT_EVENT_SOURCE], detailType: [...MODERATED_EVENT_TYPES] },
       targets: [
         new targets.SqsQueue(this.moderationQueue, {
           deadLetterQueue: this.moderationDeadLetterQueue,

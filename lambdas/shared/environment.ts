@@ -18,6 +18,8 @@ export const ENVIRONMENT = {
   userPoolIssuer: 'USER_POOL_ISSUER',
   /** The app client whose tokens open connections. */
   userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** The EventBridge bus chat events are published on (lambdas/shared/chat-events.ts). */
+  eventBusName: 'EVENT_BUS_NAME',
 } as const;
 
 /** @throws {@link MissingEnvironmentError} when the variable is unset or empty */
@@ -53,4 +55,5 @@ export const SDK_ENVIRONMENT = [
   'AWS_SESSION_TOKEN',
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_EVENTBRIDGE',
 ] as const;

@@ -116,6 +116,22 @@ describe('the raw-WebSocket side (lambdas/app.ts)', () => {
     expect(mappings).toHaveLength((description.chatStreamConsumers ?? []).length);
   });
 
+  it('grants events:PutEvents on the bus, and nothing of the table but its stream, to chatEventPublisher alone', () => {
+    const publisherRole = logicalIdOf(stack.functions.get('chatEventPublisher').role);
+    const statements = allowStatements(template);
+    const putEvents = statements.filter(({ statement }) => asArray(statement.Action).includes('events:PutEvents'));
+    expect(putEvents.flatMap(({ roles }) => roles)).toEqual([publisherRole]);
+    expect(putEvents.map(({ statement }) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(stack.events.bus), 'Arn'] }]);
+    const publisherActions = statements
+      .filter(({ roles }) => roles.includes(publisherRole))
+      .flatMap(({ statement }) => asArray(statement.Action));
+    const dataActions = publisherActions.filter((action) => action.startsWith('dynamodb:'));
+    expect(dataActions.sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    expect(publisherActions.filter((action) => /^(appsync|execute-api):/.test(action))).toEqual([]);
+    const mappings = propertiesOf('AWS::Lambda::EventSourceMapping');
+    expect(mappings.filter((mapping) => JSON.stringify(mapping.FunctionName).includes(logicalIdOf(stack.functions.get('chatEventPublisher').alias)))).toHaveLength(1);
+  });
+
   it('grants the bridge functions appsync:GraphQL field by field, never on a whole type', () => {
     const graphql = allowStatements(template).filter(({ statement }) => asArray(statement.Action).includes('appsync:GraphQL'));
     for (const { statement } of graphql) {

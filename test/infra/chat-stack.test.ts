@@ -11,7 +11,7 @@ import { loadSchema } from '../../local/appsync/schema/load.js';
 import type { ChatStack } from '../../infra/stack.js';
 import { createChatStack } from '../../infra/stack.js';
 import { amplifyOutputsFromStackOutputs, STACK_OUTPUTS } from '../../infra/outputs.js';
-import { CHAT_EVENT_SOURCE } from '../../infra/constructs/events.js';
+import { CHAT_EVENT_SOURCE } from '../../lambdas/shared/chat-events.js';
 import * as fixture from './fixtures/app.js';
 import {
   acknowledgements,
