@@ -76,6 +76,12 @@ export function amplifyOutputsFromStackOutputs(outputs: Readonly<Record<string, 
       default_authorization_type: authorization.default,
       authorization_types: [...authorization.additional],
     },
-    custom: { wavechat: { realtimeUrl: output(STACK_OUTPUTS.realtimeUrl) } },
+    custom: {
+      wavechat: {
+        realtimeUrl: output(STACK_OUTPUTS.realtimeUrl),
+        // Present when the app deploys its raw WebSocket API.
+        ...(outputs[STACK_OUTPUTS.webSocketUrl] ? { webSocketUrl: outputs[STACK_OUTPUTS.webSocketUrl] } : {}),
+      },
+    },
   };
 }

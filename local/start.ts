@@ -73,6 +73,7 @@ wavechat local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   WebSocket    ${cloud.webSocket?.url}?token=<Cognito token>   (raw WebSocket API; @connections at ${cloud.webSocket?.managementUrl})
   Cognito      ${cloud.cognitoEndpoint}   user pool ${cloud.userPool.userPoolId}, client ${cloud.userPool.userPoolClientId}
   DynamoDB     ${cloud.dynamodbEndpoint}
+  EventBridge  ${cloud.eventBus ? `bus ${cloud.eventBus.name} at ${cloud.eventBus.eventBridge.endpoint} (chat events; PutEvents only)` : 'none'}
   Local CA     ${path.relative(rootDir, cloud.appsync.caFile)}   (NODE_EXTRA_CA_CERTS=${path.relative(rootDir, cloud.appsync.caFile)} for Node apps)
   Outputs      ${path.relative(rootDir, outputsFile)}
   Demo users   ${demoUsers.map((u) => `${u.email} / ${u.password}`).join('    ')}   (both in the public lobby)

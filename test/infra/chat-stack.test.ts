@@ -506,6 +506,7 @@ describe('outputs', () => {
       PasswordPolicy: (outputs.PasswordPolicy as { Value: string }).Value,
       GraphqlUrl: 'https://x.appsync-api.eu-west-1.amazonaws.com/graphql',
       RealtimeUrl: 'wss://x.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
+      WebSocketUrl: 'wss://ws123.execute-api.eu-west-1.amazonaws.com/prod',
       GraphqlAuthorization: (outputs.GraphqlAuthorization as { Value: string }).Value,
     };
     expect(amplifyOutputsFromStackOutputs(deployed)).toEqual({
@@ -531,7 +532,12 @@ describe('outputs', () => {
         default_authorization_type: 'AMAZON_COGNITO_USER_POOLS',
         authorization_types: ['AWS_IAM'],
       },
-      custom: { wavechat: { realtimeUrl: 'wss://x.appsync-realtime-api.eu-west-1.amazonaws.com/graphql' } },
+      custom: {
+        wavechat: {
+          realtimeUrl: 'wss://x.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
+          webSocketUrl: 'wss://ws123.execute-api.eu-west-1.amazonaws.com/prod',
+        },
+      },
     });
     const { GraphqlUrl: _omitted, ...incomplete } = deployed;
     expect(() => amplifyOutputsFromStackOutputs(incomplete)).toThrow(/GraphqlUrl/);
