@@ -61,6 +61,23 @@ export interface ErrorDetail {
   readonly message: string;
 }
 
+/** A message body as JSON, or undefined when it is not JSON. */
+export function parseBody(text: string | null | undefined): unknown {
+  if (text === null || text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `requestId` a request carries, which its reply echoes. */
+export function requestIdOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const requestId = (body as { requestId?: unknown }).requestId;
+  return typeof requestId === 'string' ? requestId : undefined;
+}
+
 /** Replies go to the connection that sent the request and echo its `requestId`. */
 export type ReplyFrame =
   | { readonly type: 'sent'; readonly message: ChatMessage }
@@ -89,6 +106,8 @@ export type PushFrame =
 /** The `$default` route's answer: how to use the API, and who the caller is. */
 export interface UsageFrame {
   readonly type: 'usage';
+  /** The request's `requestId`, when it was JSON carrying one. */
+  readonly requestId?: string;
   readonly message: string;
   /** Why the message reached `$default` (not JSON, no action, unknown action). */
   readonly reason: string;

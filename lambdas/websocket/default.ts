@@ -7,7 +7,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { MissingAuthorizerContextError } from '../shared/errors.js';
 import { MessageEvent, connectionUserId } from '../shared/events.js';
 import { countMetric, instrumented, logger } from '../shared/powertools.js';
-import { ACTIONS } from '../shared/protocol.js';
+import { ACTIONS, parseBody, requestIdOf } from '../shared/protocol.js';
 import { pusherFromEnvironment } from '../shared/pusher.js';
 
 export const handler = instrumented('websocketDefault', async (input: unknown): Promise<APIGatewayProxyResult> => {
@@ -19,10 +19,13 @@ export const handler = instrumented('websocketDefault', async (input: unknown): 
   const pusher = pusherFromEnvironment();
   const info = await pusher.connectionInfo(connectionId);
   if (info === undefined) return { statusCode: 410, body: 'Gone' };
+  const body = parseBody(event.body);
+  const requestId = requestIdOf(body);
   await pusher.push(connectionId, {
     type: 'usage',
+    ...(requestId === undefined ? {} : { requestId }),
     message: 'Use the sendmessage route to send a message. Your info is in "connection".',
-    reason: whyUnrouted(event.body),
+    reason: whyUnrouted(body),
     actions: ACTIONS,
     connection: { connectionId, userId, ...info },
   });
@@ -30,14 +33,10 @@ export const handler = instrumented('websocketDefault', async (input: unknown): 
   return { statusCode: 200, body: 'OK' };
 });
 
-function whyUnrouted(body: string | null | undefined): string {
-  let message: unknown;
-  try {
-    message = JSON.parse(body ?? '');
-  } catch {
-    return 'The message is not JSON.';
-  }
-  const action = typeof message === 'object' && message !== null ? (message as { action?: unknown }).action : undefined;
+/** `body` is the parsed message, undefined when it was not JSON. */
+function whyUnrouted(body: unknown): string {
+  if (body === undefined) return 'The message is not JSON.';
+  const action = typeof body === 'object' && body !== null ? (body as { action?: unknown }).action : undefined;
   if (action === undefined) return 'The message has no "action".';
   return `Unknown action ${JSON.stringify(action)}; actions are ${Object.keys(ACTIONS).join(', ')}.`;
 }

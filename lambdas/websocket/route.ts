@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { GraphqlRequestError, MissingAuthorizerContextError } from '../shared/errors.js';
 import { MessageEvent, connectionUserId } from '../shared/events.js';
 import { countMetric, instrumented, logger } from '../shared/powertools.js';
-import { describeIssues, type Action, type ReplyFrame } from '../shared/protocol.js';
+import { describeIssues, parseBody, requestIdOf, type Action, type ReplyFrame } from '../shared/protocol.js';
 import { pusherFromEnvironment } from '../shared/pusher.js';
 
 /** Who sent the message. */
@@ -45,8 +45,8 @@ export function messageRoute<S extends z.ZodType>(
     logger.appendKeys({ connectionId, userId, action });
     const pusher = pusherFromEnvironment();
 
-    const body = parseJson(event.body);
-    const requestId = isRecord(body) && typeof body.requestId === 'string' ? body.requestId : undefined;
+    const body = parseBody(event.body);
+    const requestId = requestIdOf(body);
     const reply = (frame: ReplyFrame) => pusher.push(connectionId, requestId === undefined ? frame : { ...frame, requestId });
     const fail = (type: string, message: string) => reply({ type: 'error', action, error: { type, message } });
 
@@ -75,17 +75,4 @@ export function messageRoute<S extends z.ZodType>(
       return { statusCode: 500, body: 'Internal error' };
     }
   });
-}
-
-function parseJson(text: string | null | undefined): unknown {
-  if (text === null || text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -118,8 +118,8 @@ describe('the raw-WebSocket bridge', () => {
           identity: { sourceIp: '192.0.2.1', userAgent: null },
         },
       });
-      const unknown = only(await gateway.send(ada, '{"action":"dance"}'));
-      expect(unknown).toMatchObject({ type: 'usage', reason: expect.stringContaining('Unknown action "dance"') });
+      const unknown = only(await gateway.send(ada, '{"action":"dance","requestId":"r-7"}'));
+      expect(unknown).toMatchObject({ type: 'usage', requestId: 'r-7', reason: expect.stringContaining('Unknown action "dance"') });
     });
 
     it('takes the tutorial’s message verbatim and posts it to the lobby, which every user can use', async () => {
