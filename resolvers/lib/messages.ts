@@ -1,4 +1,5 @@
 /** Stored message items and their GraphQL shape; the change-feed cursor arithmetic of catch-up. */
+import type { Message, MessageChange } from '../generated/types.js';
 
 /** A message item as stored (the GraphQL fields plus bookkeeping). */
 export interface StoredMessage {
@@ -18,11 +19,11 @@ export interface StoredMessage {
   replyCount?: number;
   version: number;
   cursor: string;
-  change: string;
+  change: MessageChange;
 }
 
 /** The GraphQL `Message` of a stored item: reactions as a list sorted by emoji, zero counts left out. */
-export function toMessage(item: StoredMessage) {
+export function toMessage(item: StoredMessage): Message {
   const counts = item.reactions ?? {};
   const emojis = Object.keys(counts).sort();
   return {
