@@ -49,6 +49,8 @@ export interface DualListener {
 export async function listenHttpAndHttps(options: HttpAndHttpsOptions): Promise<DualListener> {
   const httpServer = http.createServer(options.onRequest);
   const httpsServer = https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, options.onRequest);
+  httpServer.on('clientError', answerClientError);
+  httpsServer.on('clientError', answerClientError);
   for (const server of [httpServer, httpsServer]) {
     server.on('upgrade', options.onUpgrade);
   }
@@ -93,4 +95,17 @@ export async function listenHttpAndHttps(options: HttpAndHttpsOptions): Promise<
       return closing;
     },
   };
+}
+
+/**
+ * Answers a request the HTTP parser refused (431 for oversized headers, 400 otherwise). Node's default answer
+ * destroys the socket right after writing, which over TLS loses the answer; `end()` flushes it first.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
