@@ -67,8 +67,27 @@ interface SubscriptionRecord {
   acked: boolean;
   /** Set once the client stopped it or the server closed it; later sink calls are ignored. */
   endedBy: 'client' | 'server' | undefined;
-  /** Frames produced before `start_ack`, sent right after it. */
-  readonly held: ServerFrame[];
+  /** Frames (serialised) produced before `start_ack`, sent right after it. */
+  readonly held: string[];
+}
+
+/**
+ * The JSON of event payloads, by payload object. The engine hands every subscriber of one projection the same
+ * object, so a fan-out serialises each payload once instead of once per subscriber. Payloads are not mutated after
+ * publication; entries go when the payload is collected.
+ */
+const payloadJson = new WeakMap<object, string>();
+
+/** The text of `dataFrame(id, data)`, reusing the payload's JSON across subscribers. */
+function dataFrameText(id: string, data: unknown): string {
+  if (typeof data !== 'object' || data === null) return JSON.stringify(dataFrame(id, data));
+  let json = payloadJson.get(data);
+  if (json === undefined) {
+    json = JSON.stringify(data);
+    payloadJson.set(data, json);
+  }
+  // The key order of `dataFrame`, so the text equals JSON.stringify(dataFrame(id, data)).
+  return `{"type":"data","id":${JSON.stringify(id)},"payload":{"data":${json}}}`;
 }
 
 interface ParsedMessage {
@@ -301,7 +320,7 @@ export class RealtimeConnection {
     }
     record.acked = true;
     this.send(startAckFrame(id));
-    for (const frame of record.held.splice(0)) this.send(frame);
+    for (const text of record.held.splice(0)) this.sendText(text);
   }
 
   private stop(id: string | undefined): void {
@@ -322,20 +341,20 @@ export class RealtimeConnection {
     return {
       next: (data) => {
         if (record.endedBy || this.isClosed) return;
-        this.deliver(record, dataFrame(record.id, data));
+        this.deliver(record, dataFrameText(record.id, data));
       },
       close: () => {
         if (record.endedBy || this.isClosed) return;
         record.endedBy = 'server';
         if (this.subscriptions.get(record.id) === record) this.subscriptions.delete(record.id);
-        this.deliver(record, completeFrame(record.id));
+        this.deliver(record, JSON.stringify(completeFrame(record.id)));
       },
     };
   }
 
-  private deliver(record: SubscriptionRecord, frame: ServerFrame): void {
-    if (record.acked) this.send(frame);
-    else record.held.push(frame);
+  private deliver(record: SubscriptionRecord, text: string): void {
+    if (record.acked) this.sendText(text);
+    else record.held.push(text);
   }
 
   private sendError(id: string | undefined, errorType: RealtimeErrorType | string, message: string): void {
@@ -343,7 +362,11 @@ export class RealtimeConnection {
   }
 
   private send(frame: ServerFrame): void {
-    if (!this.isClosed) this.transport.send(JSON.stringify(frame));
+    this.sendText(JSON.stringify(frame));
+  }
+
+  private sendText(text: string): void {
+    if (!this.isClosed) this.transport.send(text);
   }
 
   private closeTransport(code: CloseCode, reason: string): void {

@@ -1,0 +1,104 @@
+/**
+ * A server under test, in its own process so that its CPU time and memory are its own: `node --import
+ * tsx bench/server.ts <target>`. Reports its endpoints and, on request, its resource usage over IPC.
+ *
+ * Targets: `local` (the wavechat local cloud: AppSync real-time and the raw WebSocket API; DynamoDB Local and
+ * cognito-local run in their own processes, not counted), `bare-ws` and `graphql-ws` (bench/baselines/).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { ServerReport, ServerRequest, TargetEndpoints, TargetName } from './ipc.js';
+
+const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * A full garbage collection, for memory measurements. Taken from a fresh context rather than `--expose-gc`, because
+ * the resolver sandbox deletes unknown globals (`gc` among them) from the main context.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+setFlagsFromString('--no-expose-gc');
+
+interface RunningTarget {
+  readonly endpoints: TargetEndpoints;
+  stop(): Promise<void>;
+}
+
+/** Imports only the target's own code: loading the local cloud's modules would weigh on the baselines. */
+async function startTarget(name: TargetName): Promise<RunningTarget> {
+  switch (name) {
+    case 'local': {
+      const [{ chatFunctions, chatStreamConsumers, chatWebSocketApi }, { chatApi }, { startLocalCloud }] = await Promise.all([
+        import('../lambdas/app.js'),
+        import('../resolvers/api.js'),
+        import('../local/cloud.js'),
+      ]);
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const cloud = await startLocalCloud({
+        api: chatApi,
+        functions: chatFunctions,
+        webSocketApi: chatWebSocketApi,
+        streamConsumers: chatStreamConsumers,
+        rootDir: ROOT_DIR,
+        // Lambda log lines are per invocation; thousands of them would cost more than the work measured.
+        lambdaLog: () => undefined,
+      });
+      return {
+        endpoints: {
+          publishUrl: cloud.appsync.graphqlUrl,
+          // The same port serves ws:// and wss://; plain ws keeps TLS cost out, as for the baselines.
+          subscribeUrl: cloud.appsync.realtimeUrl.replace(/^wss:/, 'ws:'),
+          rawUrl: cloud.webSocket?.url,
+          cognito: {
+            endpoint: cloud.cognitoEndpoint,
+            userPoolId: cloud.userPool.userPoolId,
+            userPoolClientId: cloud.userPool.userPoolClientId,
+          },
+        },
+        stop: () => cloud.stop(),
+      };
+    }
+    case 'bare-ws':
+      return (await import('./baselines/bare-ws.js')).startBareWsServer();
+    case 'graphql-ws':
+      return (await import('./baselines/graphql-ws.js')).startGraphqlWsServer();
+  }
+}
+
+function report(message: ServerReport): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const name = process.argv[2] as TargetName | undefined;
+  if (name !== 'local' && name !== 'bare-ws' && name !== 'graphql-ws') throw new Error(`unknown target ${String(name)}`);
+  const target = await startTarget(name);
+  process.on('message', (request: ServerRequest) => {
+    if (request.type === 'stop') {
+      void target.stop().finally(() => process.exit(0));
+      return;
+    }
+    if (request.collectGarbage) collectGarbage();
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    report({
+      type: 'usage',
+      usage: {
+        cpuUserMicros: cpu.user,
+        cpuSystemMicros: cpu.system,
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        externalBytes: memory.external,
+      },
+    });
+  });
+  process.on('disconnect', () => void target.stop().finally(() => process.exit(0)));
+  report({ type: 'ready', endpoints: target.endpoints });
+}
+
+main().catch((error: unknown) => {
+  report({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});
