@@ -18,14 +18,22 @@ export type StreamChange =
   /** Rooms, receipts, reactions, removals … — or a Message item without a message's fields (`malformed` says why). */
   | { readonly kind: 'ignored'; readonly malformed?: string };
 
-/** What a stored Message item must have to be shown as a GraphQL Message (resolvers/lib/messages.ts `toMessage`). */
-const StoredMessageItem = z.looseObject({
+/**
+ * What a stored Message item must have to be shown as a GraphQL Message (resolvers/lib/messages.ts `toMessage`) or
+ * published as a chat event; both stream consumers read message items through it.
+ */
+export const StoredMessageItem = z.looseObject({
   id: z.string(),
   roomId: z.string(),
   authorId: z.string(),
   body: z.string(),
   clientMessageId: z.string(),
   createdAt: z.string(),
+  replyToId: z.string().nullish(),
+  threadId: z.string().nullish(),
+  editedAt: z.string().nullish(),
+  deletedAt: z.string().nullish(),
+  deletedBy: z.string().nullish(),
   version: z.number(),
   cursor: z.string(),
   change: z.string(),

@@ -12,29 +12,12 @@
  */
 import { z } from 'zod';
 import type { ChatEvent } from '../shared/chat-events.js';
-import type { ChatStreamRecord } from './changes.js';
+import { StoredMessageItem, type ChatStreamRecord } from './changes.js';
 
 export type RecordEvent =
   | { readonly kind: 'event'; readonly event: ChatEvent }
   /** Not a chat event; `malformed` says why an item of a kind that makes events lacks the fields it needs. */
   | { readonly kind: 'none'; readonly malformed?: string };
-
-const MessageItem = z.looseObject({
-  id: z.string(),
-  roomId: z.string(),
-  authorId: z.string(),
-  body: z.string(),
-  clientMessageId: z.string(),
-  createdAt: z.string(),
-  replyToId: z.string().nullish(),
-  threadId: z.string().nullish(),
-  editedAt: z.string().nullish(),
-  deletedAt: z.string().nullish(),
-  deletedBy: z.string().nullish(),
-  version: z.number(),
-  cursor: z.string(),
-  change: z.string(),
-});
 
 const MembershipItem = z.looseObject({
   roomId: z.string(),
@@ -46,7 +29,7 @@ const MembershipItem = z.looseObject({
   changedAt: z.string(),
 });
 
-type MessageItem = z.output<typeof MessageItem>;
+type MessageItem = z.output<typeof StoredMessageItem>;
 type MembershipItem = z.output<typeof MembershipItem>;
 
 const NONE: RecordEvent = { kind: 'none' };
@@ -66,7 +49,7 @@ export function eventOfRecord(record: ChatStreamRecord): RecordEvent {
 }
 
 function messageEvent(image: unknown): RecordEvent {
-  const parsed = MessageItem.safeParse(image);
+  const parsed = StoredMessageItem.safeParse(image);
   if (!parsed.success) return malformed('Message', parsed.error);
   const item = parsed.data;
   switch (item.change) {
