@@ -26,7 +26,13 @@ import {
   UtilErrorSignal,
   type InvocationState,
 } from './util/index.js';
-import { ECMASCRIPT_GLOBALS, checkResolverModule, parseResolverModule, patternIdentifiers } from './validate.js';
+import {
+  ECMASCRIPT_GLOBALS,
+  checkResolverModule,
+  mayRunWithoutEnd,
+  parseResolverModule,
+  patternIdentifiers,
+} from './validate.js';
 
 /** Options of {@link AppSyncJsRuntime}. */
 export interface AppSyncJsRuntimeOptions {
@@ -55,6 +61,8 @@ type RealmBootstrap = (
 interface ModuleHandlers {
   readonly request: unknown;
   readonly response: unknown;
+  /** Whether its handlers need the time budget (see {@link mayRunWithoutEnd}). */
+  readonly mayRunWithoutEnd: boolean;
 }
 
 /** Name of the wrapper parameter through which converted `import` declarations reach the runtime modules. */
@@ -287,6 +295,7 @@ export class AppSyncJsRuntime {
     const handlers: ModuleHandlers = {
       request: typeof exports.request === 'function' ? exports.request : null,
       response: typeof exports.response === 'function' ? exports.response : null,
+      mayRunWithoutEnd: mayRunWithoutEnd(program),
     };
     const loaded: LoadedCode = Object.freeze({
       name,
@@ -348,7 +357,8 @@ export class AppSyncJsRuntime {
         realmRun,
         JSON.stringify({ prev: state.prev ?? null, result: state.result ?? null, error: state.error ?? null }),
       );
-      const json = this.timed(() => this.helpers.call(target, ctx));
+      const call = () => this.helpers.call(target, ctx);
+      const json = handlers.mayRunWithoutEnd ? this.timed(call) : call();
       return { kind: 'return', value: json === undefined ? null : (JSON.parse(json) as unknown) };
     } catch (error) {
       return this.outcomeOf(error, code.name);

@@ -19,6 +19,7 @@ import {
   type Program,
   type AnonymousFunctionDeclaration,
 } from 'acorn';
+import { full } from 'acorn-walk';
 import { RUNTIME_MODULES } from './compile.js';
 import { CodeValidationError, type CodeViolation } from './errors.js';
 
@@ -161,6 +162,26 @@ export function checkResolverModule(program: Program, source: string, name: stri
  */
 export function validateResolverCode(source: string, name: string): void {
   checkResolverModule(parseResolverModule(source, name), source, name);
+}
+
+/**
+ * Whether validated code can run without end. The rules leave no while, C-style for, recursion or generator, and
+ * Array callbacks visit a fixed length, so only two constructs remain: `for…of` over an array that grows while it
+ * is iterated, and a custom iterator (`Symbol.iterator`). Code with neither always terminates, so the runtime can
+ * call it without the per-call time budget, whose watchdog costs far more than a typical handler.
+ *
+ * @example
+ * ```ts
+ * mayRunWithoutEnd(parseResolverModule('export function request(ctx) { return ctx.args.ids.map((id) => ({ id })); }', 'a.js')); // false
+ * mayRunWithoutEnd(parseResolverModule('export function request(ctx) { for (const x of ctx.args.ids) {} }', 'b.js')); // true
+ * ```
+ */
+export function mayRunWithoutEnd(program: Program): boolean {
+  let unbounded = false;
+  full(program, (node) => {
+    if (node.type === 'ForOfStatement' || (node.type === 'Identifier' && node.name === 'Symbol')) unbounded = true;
+  });
+  return unbounded;
 }
 
 class RuleChecker {

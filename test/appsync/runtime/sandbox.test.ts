@@ -306,6 +306,21 @@ describe('AppSyncJsRuntime: the realm', () => {
   });
 });
 
+describe('the time budget', () => {
+  it('also stops for…of over an array that grows while it is iterated, the one runaway without Symbol', () => {
+    const fast = new AppSyncJsRuntime({ handlerTimeoutMs: 100 });
+    const growing = fast.load(
+      'Growing.js',
+      `export function request(ctx) { const ids = [1]; for (const id of ids) { ids.push(id); } return ids.length; }
+       export function response(ctx) { return ctx.result; }`,
+    );
+    expect(fast.beginRun(runInput()).call(growing, 'request', {})).toEqual({
+      kind: 'error',
+      error: { message: 'Growing.js: execution timed out after 100 ms', errorType: 'Code', data: null, errorInfo: null },
+    });
+  });
+});
+
 describe('AppSyncJsRuntime.load', () => {
   it('refuses code breaking the language rules', () => {
     expect(() => load('export function request(ctx) {\n  for (;;) {}\n}', 'Bad.js')).toThrow(CodeValidationError);

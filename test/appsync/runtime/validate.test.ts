@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodeValidationError } from '../../../local/appsync/runtime/errors.js';
-import { validateResolverCode } from '../../../local/appsync/runtime/validate.js';
+import { mayRunWithoutEnd, parseResolverModule, validateResolverCode } from '../../../local/appsync/runtime/validate.js';
 
 /** Validates `code` placed on line 3 and returns the error it must raise. */
 function refusal(code: string): CodeValidationError {
@@ -186,5 +186,20 @@ describe('validateResolverCode accepts what APPSYNC_JS allows', () => {
       '//# sourceMappingURL=data:application/json;base64,e30=',
     ].join('\n');
     expect(() => validateResolverCode(bundled, 'Bundled.js')).not.toThrow();
+  });
+});
+
+describe('mayRunWithoutEnd', () => {
+  const classify = (body: string) => mayRunWithoutEnd(parseResolverModule(`export function request(ctx) { ${body} }`, 'a.js'));
+
+  it('finds code that always terminates: array callbacks, for…in, conditionals', () => {
+    expect(classify('return ctx.args.ids.map((id) => ({ id })).filter((x) => x.id);')).toBe(false);
+    expect(classify('const out = {}; for (const k in ctx.args) { out[k] = 1; } return out;')).toBe(false);
+    expect(classify('if (ctx.args.a) { return 1; } return [1, 2].reduce((a, b) => a + b, 0);')).toBe(false);
+  });
+
+  it('flags for…of and any use of Symbol, the constructs that can run without end', () => {
+    expect(classify('for (const id of ctx.args.ids) { ctx.stash.last = id; } return 1;')).toBe(true);
+    expect(classify('const it = { [Symbol.iterator]: () => ({ next: () => ({ done: true }) }) }; return [...it];')).toBe(true);
   });
 });
