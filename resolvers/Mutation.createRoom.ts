@@ -5,10 +5,11 @@ import * as ddb from '@aws-appsync/utils/dynamodb';
 import { PUBLIC_DIRECTORY, memberKey, roomKey } from './lib/keys';
 import { callerId, chatTableName, raiseDataSourceError } from './lib/context';
 import { newMembershipItem } from './lib/memberships';
+import { validSlowModeSeconds } from './lib/limits';
 import { validRoomName, validTopic } from './lib/validation';
 
 export function request(ctx: Context) {
-  const { name, visibility, topic } = ctx.args.input;
+  const { name, visibility, topic, slowModeSeconds } = ctx.args.input;
   if (visibility === 'DIRECT') {
     util.error('Direct rooms are opened with openDirectRoom', 'ValidationError');
   }
@@ -22,6 +23,7 @@ export function request(ctx: Context) {
     createdBy: userId,
     createdAt: now,
     updatedAt: now,
+    ...(slowModeSeconds == null ? {} : { slowModeSeconds: validSlowModeSeconds(slowModeSeconds) }),
   };
   ctx.stash.room = room;
   const table = chatTableName(ctx);

@@ -3,6 +3,7 @@
  * infra/ deploys exactly this; nothing else lists resolvers.
  */
 import type { GraphqlApiDefinition, TableDefinition } from '../local/appsync/description.js';
+import { SEND_RATE_LIMIT_VARIABLE, SEND_RATE_WINDOW_VARIABLE } from './lib/limits.js';
 
 /** The single chat table; its items, indexes and access patterns are in docs/data-model.md. */
 export const chatTable: TableDefinition = {
@@ -53,7 +54,42 @@ const roomOperation = (typeName: string, fieldName: string, ...steps: string[]) 
 const roomSubscription = (fieldName: string) =>
   pipeline('Subscription', fieldName, ['loadRoomContext'], 'resolvers/subscribeToRoom.ts');
 
-export const chatApi: GraphqlApiDefinition = {
+/** How many messages one user may send per window, on both protocols together (docs/security.md). */
+export interface SendRateLimit {
+  /** Messages per window; 0 turns the limit off. */
+  readonly messagesPerWindow: number;
+  readonly windowSeconds: number;
+}
+
+/**
+ * The default: 30 messages per 10 s per user. Far above what a person types (even pasting line by line), it stops
+ * scripts flooding a room, and the test suites stay under it.
+ */
+export const DEFAULT_SEND_RATE_LIMIT: SendRateLimit = { messagesPerWindow: 30, windowSeconds: 10 };
+
+/**
+ * The chat API with a deployment's send rate limit. The values travel as API environment variables (AppSync's own
+ * mechanism; resolver code reads them from `ctx.env`), so `infra/` deploys and the local cloud runs the same ones.
+ *
+ * @example
+ * ```ts
+ * const api = chatApiWith({ messagesPerWindow: 5, windowSeconds: 2 });
+ * const cloud = await startLocalCloud({ api, rootDir });
+ * ```
+ */
+export function chatApiWith(sendRate: Partial<SendRateLimit> = {}): GraphqlApiDefinition {
+  const { messagesPerWindow, windowSeconds } = { ...DEFAULT_SEND_RATE_LIMIT, ...sendRate };
+  return {
+    ...chatApiDefinition,
+    environmentVariables: {
+      ...chatApiDefinition.environmentVariables,
+      [SEND_RATE_LIMIT_VARIABLE]: String(messagesPerWindow),
+      [SEND_RATE_WINDOW_VARIABLE]: String(windowSeconds),
+    },
+  };
+}
+
+const chatApiDefinition: GraphqlApiDefinition = {
   name: 'wavechat',
   schemaFile: 'schema.graphql',
   authorization: { defaultMode: 'AMAZON_COGNITO_USER_POOLS', additionalModes: ['AWS_IAM'] },
@@ -82,6 +118,8 @@ export const chatApi: GraphqlApiDefinition = {
     fn('deleteMembership'),
     fn('updateMembership'),
     fn('markRead'),
+    fn('limitSendRate'),
+    fn('enforceSlowMode'),
     fn('putMessage'),
     fn('changeMessage'),
     fn('writeReaction'),
@@ -117,7 +155,7 @@ export const chatApi: GraphqlApiDefinition = {
     roomOperation('Mutation', 'banMember', 'banMember'),
     roomOperation('Mutation', 'unbanMember', 'deleteMembership'),
 
-    roomOperation('Mutation', 'sendMessage', 'putMessage'),
+    roomOperation('Mutation', 'sendMessage', 'limitSendRate', 'enforceSlowMode', 'putMessage'),
     roomOperation('Mutation', 'editMessage', 'changeMessage'),
     roomOperation('Mutation', 'deleteMessage', 'changeMessage'),
     roomOperation('Mutation', 'addReaction', 'writeReaction', 'getMessage'),
@@ -137,3 +175,6 @@ export const chatApi: GraphqlApiDefinition = {
     unit('Membership', 'room'),
   ],
 };
+
+/** The chat API with the default send rate limit: what `npm start` runs and `infra/` deploys unless told otherwise. */
+export const chatApi: GraphqlApiDefinition = chatApiWith();

@@ -4,16 +4,19 @@
  *
  * Context (`-c key=value` or cdk.json): `wavechat:stackName` (default Wavechat), `wavechat:alarmEmail`,
  * `wavechat:domainPrefix` (hosted sign-in domain), `wavechat:callbackUrls` (comma-separated OAuth redirect URLs),
- * `wavechat:reservedConcurrency` (a cap on every function's simultaneous executions). Every other knob is a prop of
- * `createChatStack`, set below.
+ * `wavechat:reservedConcurrency` (a cap on every function's simultaneous executions), `wavechat:sendRateLimit` and
+ * `wavechat:sendRateWindowSeconds` (messages per user per window; `infra/send-rate.ts`). Every other knob is a prop
+ * of `createChatStack`, set below.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { chatApiWith } from '../../resolvers/api.js';
 import * as description from '../app-description.js';
 import { InvalidContextError } from '../errors.js';
+import { sendRateLimitFromContext } from '../send-rate.js';
 import { createChatStack } from '../stack.js';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,7 +36,7 @@ if (reservedConcurrency !== undefined && !/^[1-9]\d*$/.test(reservedConcurrency)
 
 await createChatStack(app, context('stackName') ?? 'Wavechat', {
   description: 'wavechat: real-time chat on AppSync, API Gateway WebSocket and DynamoDB',
-  app: description,
+  app: { ...description, chatApi: chatApiWith(sendRateLimitFromContext(context)) },
   rootDir,
   auth: { domainPrefix: context('domainPrefix'), callbackUrls },
   functions: { capacity: { reservedConcurrency: reservedConcurrency === undefined ? undefined : Number(reservedConcurrency) } },

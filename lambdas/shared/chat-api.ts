@@ -21,7 +21,7 @@ export const MESSAGE_SELECTION =
  * subscriptions).
  */
 export const ROOM_SELECTION =
-  'id name topic visibility createdBy createdAt updatedAt archivedAt archivedBy directUserIds ' +
+  'id name topic visibility createdBy createdAt updatedAt archivedAt archivedBy directUserIds slowModeSeconds ' +
   `lastMessage { ${MESSAGE_SELECTION} }`;
 
 /** Every field of `Membership`. */

@@ -15,6 +15,8 @@ export interface GraphqlErrorEntry {
   /** e.g. `Unauthorized`, `ValidationError`, `UnauthorizedException` (rejected credentials). */
   readonly errorType?: string;
   readonly path?: readonly (string | number)[];
+  /** Details the resolver attached (`util.error`'s errorInfo), e.g. `{ retryAfter: 3 }` on RateLimitExceeded. */
+  readonly errorInfo?: Readonly<Record<string, unknown>> | null;
 }
 
 /** The GraphQL API answered with errors (or with no data): the operation did not happen as asked. */
@@ -38,6 +40,12 @@ export class GraphqlRequestError extends Error {
   /** The first error's message. */
   get firstMessage(): string {
     return this.errors[0]?.message ?? this.message;
+  }
+
+  /** Seconds to wait before retrying, when the first error says so (`errorInfo.retryAfter`, e.g. RateLimitExceeded). */
+  get retryAfter(): number | undefined {
+    const retryAfter = this.errors[0]?.errorInfo?.['retryAfter'];
+    return typeof retryAfter === 'number' ? retryAfter : undefined;
   }
 }
 

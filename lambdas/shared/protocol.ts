@@ -59,6 +59,11 @@ export const HistoryRequest = z.object({
 export interface ErrorDetail {
   readonly type: string;
   readonly message: string;
+  /**
+   * Seconds to wait before sending again, with `RateLimitExceeded` (the user's send rate or the room's slow mode):
+   * the API's `errorInfo.retryAfter`, unchanged.
+   */
+  readonly retryAfter?: number;
 }
 
 /** A message body as JSON, or undefined when it is not JSON. */

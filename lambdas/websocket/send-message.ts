@@ -4,7 +4,8 @@
  * WebSocket clients (the sender's other connections included) from the table's stream.
  *
  * `{"action":"sendmessage","message":"hello"}` — the AWS tutorial's message, verbatim — goes to the lobby. With
- * `roomId` it goes to that room; with `clientMessageId` a repeat returns the message stored the first time.
+ * `roomId` it goes to that room; with `clientMessageId` a repeat returns the message stored the first time. A send
+ * over the user's rate or a room's slow mode gets an `error` frame of type `RateLimitExceeded` with `retryAfter`.
  */
 import { chatApiFromEnvironment, type ChatApi, type ChatMessage, type SendMessageInput } from '../shared/chat-api.js';
 import { GraphqlRequestError } from '../shared/errors.js';
@@ -19,7 +20,16 @@ export const handler = messageRoute('sendmessage', SendMessageRequest, async (re
     ...(request.clientMessageId === undefined ? {} : { clientMessageId: request.clientMessageId }),
     ...(request.replyToId === undefined ? {} : { replyToId: request.replyToId }),
   };
-  const message = await send(chatApiFromEnvironment(), caller.userId, input);
+  let message: ChatMessage;
+  try {
+    message = await send(chatApiFromEnvironment(), caller.userId, input);
+  } catch (error) {
+    const retryAfter = error instanceof GraphqlRequestError && error.status === 200 ? error.retryAfter : undefined;
+    if (!(error instanceof GraphqlRequestError) || retryAfter === undefined) throw error;
+    // Sent too fast: the same error type as GraphQL clients get, with when to retry.
+    countMetric('MessagesThrottled');
+    return { type: 'error', action: 'sendmessage', error: { type: error.errorType, message: error.firstMessage, retryAfter } };
+  }
   countMetric('MessagesBridged');
   return { type: 'sent', message };
 });

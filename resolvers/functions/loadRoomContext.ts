@@ -1,13 +1,14 @@
 /**
  * The first step of every room operation: reads the room, the caller's membership and, when the operation names
- * them, the target member (`userId`) and the target message, in one consistent BatchGetItem; checks the
+ * them, the target member (`userId`) and the target message — and for a send with a `clientMessageId`, its receipt —
+ * in one consistent BatchGetItem; checks the
  * operation's rule (lib/permissions.ts); stashes what it read for the steps after. Its result is the room (with the
  * caller's membership attached, for `Room.myMembership`), or null for a missing room where that is allowed.
  */
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
-import { memberKey, messageKey, roomKey } from '../lib/keys';
+import { memberKey, messageKey, receiptKey, roomKey } from '../lib/keys';
 import {
   callerId,
   chatTableName,
@@ -18,6 +19,7 @@ import {
 } from '../lib/context';
 import type { RoomRule } from '../lib/permissions';
 import { ROOM_RULES, checkRoomRule } from '../lib/permissions';
+import { validClientMessageId } from '../lib/validation';
 
 function ruleOf(field: string): RoomRule {
   const rule = ROOM_RULES[field];
@@ -35,14 +37,21 @@ export function request(ctx: Context) {
   const messageId = messageIdArgument(ctx);
   ctx.stash.roomContext = { callerId: me, roomId, targetUserId, messageId };
 
-  // BatchGetItem refuses duplicate keys: a target who is the caller is read once.
+  // BatchGetItem refuses duplicate keys: a target who is the caller is read once. Items come back in key order.
   const keys = [roomKey(roomId), memberKey(roomId, me)];
+  const positions = { target: -1, message: -1, receipt: -1 };
   if (targetUserId !== null && targetUserId !== me) {
-    keys.push(memberKey(roomId, targetUserId));
+    positions.target = keys.push(memberKey(roomId, targetUserId)) - 1;
   }
   if (messageId !== null) {
-    keys.push(messageKey(roomId, messageId));
+    positions.message = keys.push(messageKey(roomId, messageId)) - 1;
   }
+  // A send repeating a stored clientMessageId is answered from its receipt, before any limit counts it.
+  const clientMessageId: string | null = ctx.info.fieldName === 'sendMessage' ? ctx.args.input.clientMessageId ?? null : null;
+  if (clientMessageId !== null) {
+    positions.receipt = keys.push(receiptKey(roomId, me, validClientMessageId(clientMessageId))) - 1;
+  }
+  ctx.stash.keyPositions = positions;
   return ddb.batchGet({ tables: { [chatTableName(ctx)]: { keys, consistentRead: true } } });
 }
 
@@ -50,15 +59,16 @@ export function response(ctx: Context) {
   raiseDataSourceError(ctx);
   const items = ctx.result.data[chatTableName(ctx)];
   const requested = ctx.stash.roomContext;
-  const targetIsCaller = requested.targetUserId === requested.callerId;
-  const hasTargetItem = requested.targetUserId !== null && !targetIsCaller;
+  const positions = ctx.stash.keyPositions;
+  const itemAt = (position: number) => (position < 0 ? null : items[position] ?? null);
   const membership = items[1] ?? null;
   const loaded = {
     ...requested,
     room: items[0] ?? null,
     membership,
-    target: targetIsCaller ? membership : hasTargetItem ? items[2] ?? null : null,
-    message: requested.messageId !== null ? items[hasTargetItem ? 3 : 2] ?? null : null,
+    target: requested.targetUserId === requested.callerId ? membership : itemAt(positions.target),
+    message: itemAt(positions.message),
+    receipt: itemAt(positions.receipt),
   };
   ctx.stash.roomContext = loaded;
   ctx.stash.room = loaded.room;

@@ -14,6 +14,8 @@ export type Scalars = {
 
 export type CreateRoomInput = {
   name: Scalars['String']['input'];
+  /** Slow mode, 0 to 21600 seconds (see Room.slowModeSeconds). Omitted or 0: off. */
+  slowModeSeconds?: InputMaybe<Scalars['Int']['input']>;
   topic?: InputMaybe<Scalars['String']['input']>;
   /** PUBLIC or PRIVATE (direct rooms are opened with openDirectRoom). */
   visibility: RoomVisibility;
@@ -175,7 +177,12 @@ export type Mutation = {
   removeMember: Membership;
   /** Removes the caller's reaction (removing one that isn't there changes nothing). */
   removeReaction: Message;
-  /** Sends a message to a room the caller is a member of. */
+  /**
+   * Sends a message to a room the caller is a member of. Each user may send a limited number of messages per time
+   * window (a deployment setting), and a room may be in slow mode (Room.slowModeSeconds); a send over either limit is
+   * refused with errorType RateLimitExceeded and errorInfo { retryAfter: <seconds> }, and nothing is stored. Repeating
+   * the clientMessageId of a stored message returns it and counts nothing.
+   */
   sendMessage: Message;
   /** Tells the room's other members that the caller is (or stopped) typing. Nothing is stored. */
   sendTyping: TypingEvent;
@@ -185,7 +192,7 @@ export type Mutation = {
   unarchiveRoom: Room;
   unbanMember: Membership;
   unmuteMember: Membership;
-  /** Renames a room or changes its topic; owners and admins. */
+  /** Renames a room, changes its topic or its slow mode; owners and admins. */
   updateRoom: Room;
 };
 
@@ -441,6 +448,11 @@ export type Room = {
   myMembership: Maybe<Membership>;
   /** Empty for direct rooms: clients name them after the other user. */
   name: Scalars['String']['output'];
+  /**
+   * Slow mode: members below admin may send one message per this many seconds in the room (a faster send is refused
+   * with RateLimitExceeded and errorInfo.retryAfter). Null or 0: off.
+   */
+  slowModeSeconds: Maybe<Scalars['Int']['output']>;
   topic: Maybe<Scalars['String']['output']>;
   updatedAt: Maybe<Scalars['AWSDateTime']['output']>;
   visibility: RoomVisibility;
@@ -517,6 +529,8 @@ export type UpdateRoomInput = {
   /** Omitted: unchanged. */
   name?: InputMaybe<Scalars['String']['input']>;
   roomId: Scalars['ID']['input'];
+  /** Slow mode, 0 to 21600 seconds (see Room.slowModeSeconds). Omitted: unchanged; 0: off. */
+  slowModeSeconds?: InputMaybe<Scalars['Int']['input']>;
   /** Omitted: unchanged; empty: removed. */
   topic?: InputMaybe<Scalars['String']['input']>;
 };

@@ -43,6 +43,15 @@ export const receiptKey = (roomId: string, authorId: string, clientMessageId: st
   sk: `RECEIPT#${authorId}#${clientMessageId}`,
 });
 
+/** A user's send counter for one rate window, named by the window's start (epoch seconds). */
+export const sendRateKey = (userId: string, windowStartSeconds: number) => ({
+  pk: `USER#${userId}`,
+  sk: `SENDRATE#${windowStartSeconds}`,
+});
+
+/** When a member may next send in a room in slow mode. */
+export const slowModeKey = (roomId: string, userId: string) => ({ pk: `ROOM#${roomId}`, sk: `SLOWMODE#${userId}` });
+
 /** One user's reaction with one emoji to one message: its existence is the "one per user per emoji" rule. */
 export const reactionKey = (roomId: string, messageId: string, emoji: string, userId: string) => ({
   pk: `ROOM#${roomId}`,

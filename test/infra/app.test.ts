@@ -76,6 +76,11 @@ describe('the chat API on AppSync', () => {
     }
   });
 
+  it('deploys the send rate limit as API environment variables, with the defaults the local cloud runs', () => {
+    const [api] = propertiesOf('AWS::AppSync::GraphQLApi');
+    expect(api?.EnvironmentVariables).toMatchObject({ SEND_RATE_LIMIT: '30', SEND_RATE_WINDOW_SECONDS: '10' });
+  });
+
   it('deploys the tables of the API data sources', () => {
     const tables = chatApi.dataSources.flatMap((source) => (source.type === 'AMAZON_DYNAMODB' ? [source.table] : []));
     expect(propertiesOf('AWS::DynamoDB::Table')).toHaveLength(new Set(tables.map((t) => t.name)).size);

@@ -18,6 +18,7 @@ import {
   dataFrame,
   errorFrame,
   keepAliveFrame,
+  maxSubscriptionsReachedFrame,
   startAckFrame,
   type RealtimeError,
   type ServerFrame,
@@ -39,7 +40,8 @@ export interface ConnectionSettings {
   /** Advertised in `connection_ack`: how long the client waits for a `ka` before it gives up. */
   readonly connectionTimeoutMs: number;
   readonly maxConnectionDurationMs: number;
-  readonly maxSubscriptionsPerConnection: number | undefined;
+  /** `start`s beyond this many live subscriptions get `MaxSubscriptionsReachedError`. */
+  readonly maxSubscriptionsPerConnection: number;
 }
 
 /** What the upgrade request said, as far as the protocol cares. */
@@ -249,9 +251,10 @@ export class RealtimeConnection {
       this.sendError(id, RealtimeErrorType.DuplicatedOperation, `Subscription id ${id} is already in use on this connection.`);
       return;
     }
+    // Starts still being authorised count too, so a burst of starts cannot overshoot the quota.
     const limit = this.settings.maxSubscriptionsPerConnection;
-    if (limit !== undefined && this.subscriptions.size >= limit) {
-      this.sendError(id, RealtimeErrorType.LimitExceeded, `A connection may hold at most ${limit} subscriptions.`);
+    if (this.subscriptions.size >= limit) {
+      this.send(maxSubscriptionsReachedFrame(id, limit));
       return;
     }
     const extensions = payload['extensions'];

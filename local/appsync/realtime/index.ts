@@ -1,5 +1,10 @@
 /** The AppSync real-time (subscriptions) WebSocket endpoint: protocol, `ws` adapter and the engine contract. */
-export { attachRealtime, type RealtimeOptions, type RealtimeServer } from './server.js';
+export {
+  attachRealtime,
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  type RealtimeOptions,
+  type RealtimeServer,
+} from './server.js';
 export {
   RealtimeConnection,
   CloseCode,

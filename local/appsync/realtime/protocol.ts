@@ -45,8 +45,8 @@ export enum RealtimeErrorType {
   UnsupportedOperation = 'UnsupportedOperation',
   /** A `start` whose id is already in use on the connection (errorType seen in Amplify apps' error handling). */
   DuplicatedOperation = 'DuplicatedOperationError',
-  /** Too many subscriptions on one connection. */
-  LimitExceeded = 'LimitExceededError',
+  /** A `start` over the connection's subscription quota (AppSync: 100 per connection, adjustable). */
+  MaxSubscriptionsReached = 'MaxSubscriptionsReachedError',
   /** The engine failed unexpectedly while starting a subscription. */
   InternalFailure = 'InternalFailure',
 }
@@ -95,6 +95,12 @@ export interface ErrorFrame {
   readonly id?: string;
   readonly payload: { readonly errors: readonly Readonly<Record<string, unknown>>[] };
 }
+/** The one `error` frame whose `errors` is an object rather than a list, as AppSync sends it. */
+export interface MaxSubscriptionsReachedFrame {
+  readonly type: ServerMessageType.Error;
+  readonly id: string;
+  readonly payload: { readonly errors: { readonly errorType: string; readonly message: string } };
+}
 export interface CompleteFrame {
   readonly type: ServerMessageType.Complete;
   readonly id: string;
@@ -106,6 +112,7 @@ export type ServerFrame =
   | StartAckFrame
   | DataFrame
   | ErrorFrame
+  | MaxSubscriptionsReachedFrame
   | CompleteFrame;
 
 /** `{"type":"connection_ack","payload":{"connectionTimeoutMs":300000}}` */
@@ -138,6 +145,27 @@ export function errorFrame(id: string | undefined, errors: readonly Readonly<Rec
   return id === undefined
     ? { type: ServerMessageType.Error, payload: { errors } }
     : { type: ServerMessageType.Error, id, payload: { errors } };
+}
+
+/**
+ * `{"type":"error","id":…,"payload":{"errors":{"errorType":"MaxSubscriptionsReachedError","message":"Max number of 100
+ * subscriptions reached"}}}`: a `start` over the connection's quota. The quota ("Subscriptions per connection", 100,
+ * adjustable) is on "AWS AppSync endpoints and quotas" (https://docs.aws.amazon.com/general/latest/gr/appsync.html);
+ * the frame is not documented. Its errorType and message are as aws-amplify/amplify-js#8370 (2021) quotes them, and
+ * there — as in aws-appsync-realtime-client-ios PR #67 and its MaxSubscriptionsReachedError tests — `errors` is one
+ * object, not a list. The connection and its other subscriptions stay up.
+ */
+export function maxSubscriptionsReachedFrame(id: string, limit: number): MaxSubscriptionsReachedFrame {
+  return {
+    type: ServerMessageType.Error,
+    id,
+    payload: {
+      errors: {
+        errorType: RealtimeErrorType.MaxSubscriptionsReached,
+        message: `Max number of ${limit} subscriptions reached`,
+      },
+    },
+  };
 }
 
 /**

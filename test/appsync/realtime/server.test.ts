@@ -371,7 +371,12 @@ describe('subscriptions', () => {
     for (let i = 0; i < MAX_SUBSCRIPTIONS; i++) await startSubscription(reader, `s${i}`);
     expect((await startSubscription(reader, 'one-too-many')).frame).toMatchObject({
       type: ServerMessageType.Error,
-      payload: { errors: [{ errorType: RealtimeErrorType.LimitExceeded }] },
+      payload: {
+        errors: {
+          errorType: RealtimeErrorType.MaxSubscriptionsReached,
+          message: `Max number of ${MAX_SUBSCRIPTIONS} subscriptions reached`,
+        },
+      },
     });
     reader.socket.close();
   });
