@@ -14,8 +14,21 @@ import { ENVIRONMENT, SDK_ENVIRONMENT, perEnvironment, requireEnvironment } from
 import { countMetric, logger, tracer } from './powertools.js';
 import type { ServerFrame } from './protocol.js';
 
-/** How many PostToConnection calls a fan-out keeps in flight. */
-export const PUSH_CONCURRENCY = 10;
+/**
+ * How many PostToConnection calls a fan-out keeps in flight. A push is a round trip of milliseconds to tens of
+ * milliseconds, mostly waiting, so throughput grows with the calls in flight; 50 is the SDK's default socket pool
+ * (`maxSockets`), beyond which calls would only queue for a socket.
+ */
+export const PUSH_CONCURRENCY = 50;
+
+/**
+ * Attempts per `@connections` call. The SDK's standard retry counts 429 LimitExceededException (API Gateway's
+ * account throttle, or a client whose buffer is full) as throttling, retried after a full-jitter backoff from 1 s,
+ * doubling; 5xx and network errors from 50 ms. Its default of 3 attempts gives up on a throttle within ~3 s; five
+ * ride out up to ~15 s, well inside the stream handler's timeout. A push that still fails fails its stream record,
+ * which the event-source mapping retries (clients drop the repeated frames by message id and version).
+ */
+export const PUSH_MAX_ATTEMPTS = 5;
 
 export type PushOutcome = 'delivered' | 'gone';
 
@@ -113,7 +126,12 @@ export const pusherFromEnvironment: () => ConnectionPusher = perEnvironment(
   [ENVIRONMENT.managementUrl, ENVIRONMENT.chatTable, ...SDK_ENVIRONMENT],
   () =>
     new ConnectionPusher(
-      tracer.captureAWSv3Client(new ApiGatewayManagementApiClient({ endpoint: requireEnvironment(ENVIRONMENT.managementUrl) })),
+      tracer.captureAWSv3Client(
+        new ApiGatewayManagementApiClient({
+          endpoint: requireEnvironment(ENVIRONMENT.managementUrl),
+          maxAttempts: PUSH_MAX_ATTEMPTS,
+        }),
+      ),
       connectionStoreFromEnvironment(),
     ),
 );

@@ -14,6 +14,7 @@ import {
   type ConnectionTimeouts,
   type DisconnectStatus,
 } from './connection.js';
+import { ConnectionsThrottle, type ConnectionsThrottleOptions } from './connections-throttle.js';
 import {
   CONNECT_ROUTE,
   DEFAULT_ROUTE,
@@ -28,6 +29,7 @@ import { answerJson, answerUpgradeRequest } from './http-answers.js';
 import { newApiId, newGatewayId } from './ids.js';
 import { callIntegration, type InvokeFunction } from './integration.js';
 import { handleManagementRequest } from './management.js';
+import { silentLogger, type LocalLogger } from '../logging/logger.js';
 
 export interface WebSocketGatewayOptions {
   readonly definition: WebSocketApiDefinition;
@@ -50,6 +52,14 @@ export interface WebSocketGatewayOptions {
    * "Endpoint request timed out". @default 29000 (AWS's 29 s)
    */
   readonly integrationTimeoutMs?: number;
+  /**
+   * Throttles `@connections` calls with a token bucket, answering 429 LimitExceededException beyond it, as the
+   * account-level API Gateway throttle does on AWS (10,000 requests/s, burst 5,000, shared by every API of the
+   * account). @default no throttle
+   */
+  readonly connectionsThrottle?: ConnectionsThrottleOptions;
+  /** Connect, route, disconnect and `@connections` calls, one info line each. @default silent */
+  readonly logger?: LocalLogger;
 }
 
 export interface WebSocketGateway {
@@ -116,6 +126,8 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     'integrationTimeoutMs',
     options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS,
   );
+  const throttle =
+    options.connectionsThrottle === undefined ? undefined : new ConnectionsThrottle(options.connectionsThrottle);
   const apiId = options.apiId ?? newApiId();
   if (!/^[a-z0-9]+$/.test(apiId))
     throw new WebSocketGatewayOptionsError(`apiId ${JSON.stringify(apiId)} must be lowercase alphanumerics`);
@@ -129,12 +141,14 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     domainName: `${urlHost}:${port}`,
     region: options.region ?? DEFAULT_REGION,
   };
-  const gateway = new RunningGateway(server, port, timeouts, {
-    api,
-    facts,
-    invoke: options.invoke,
-    integrationTimeoutMs,
-  });
+  const gateway = new RunningGateway(
+    server,
+    port,
+    timeouts,
+    { api, facts, invoke: options.invoke, integrationTimeoutMs },
+    options.logger ?? silentLogger,
+    throttle,
+  );
   return {
     url: `ws://${urlHost}:${port}/${api.stageName}`,
     managementUrl: `http://${urlHost}:${port}/${api.stageName}`,
@@ -220,6 +234,8 @@ class RunningGateway {
     private readonly port: number,
     private readonly timeouts: ConnectionTimeouts,
     private readonly handshake: HandshakeContext,
+    private readonly logger: LocalLogger,
+    private readonly throttle: ConnectionsThrottle | undefined,
   ) {
     this.api = handshake.api;
     this.webSocketServer = new WebSocketServer({
@@ -282,8 +298,22 @@ class RunningGateway {
 
   private answerHttp(request: IncomingMessage, response: ServerResponse): void {
     const path = pathOf(request.url);
-    const target = { stageName: this.api.stageName, findOpen: (id: string) => this.findOpen(id) };
-    if (handleManagementRequest(request, response, path, target)) return;
+    const target = {
+      stageName: this.api.stageName,
+      findOpen: (id: string) => this.findOpen(id),
+      throttle: this.throttle,
+    };
+    if (handleManagementRequest(request, response, path, target)) {
+      const startedAt = performance.now();
+      response.once('finish', () => {
+        const durationMs = Math.round(performance.now() - startedAt);
+        this.logger.info(
+          { method: request.method, path, status: response.statusCode, durationMs },
+          `@connections ${request.method} ${path.split('/').pop() ?? ''} → ${response.statusCode} (${durationMs} ms)`,
+        );
+      });
+      return;
+    }
     request.resume();
     if (this.isStagePath(path)) {
       response.setHeader('Upgrade', 'websocket');
@@ -333,9 +363,12 @@ class RunningGateway {
       negotiateHandshake(this.handshake, facts, handshakeRequest).then((outcome) => {
         if (!outcome.accepted) {
           const { status, headers, body } = outcome.refusal;
+          const refused = `connect ${facts.connectionId} refused → ${status}`;
+          this.logger.info({ connectionId: facts.connectionId, status }, refused);
           answerUpgradeRequest(socket, status, headers, body);
           return;
         }
+        this.logger.info({ connectionId: facts.connectionId, sourceIp }, `connect ${facts.connectionId} (${sourceIp})`);
         const accepted: AcceptedHandshake = { facts, ...outcome, opened: false };
         if (this.closing === undefined) {
           this.acceptedHandshakes.set(request, accepted);
@@ -369,6 +402,10 @@ class RunningGateway {
 
   private closed(connection: GatewayConnection, status: DisconnectStatus): void {
     this.connections.delete(connection.connectionId);
+    this.logger.info(
+      { connectionId: connection.connectionId, statusCode: status.statusCode },
+      `disconnect ${connection.connectionId} (${status.statusCode})`,
+    );
     this.fireDisconnect(connection.facts, connection.authorizer, status);
     if (this.connections.size === 0) this.notifyAllClosed?.();
   }
@@ -400,9 +437,11 @@ class RunningGateway {
     const requestId = newGatewayId();
     const routeKey = this.selectRoute(body);
     if (routeKey === undefined) {
+      this.logger.info({ connectionId: connection.connectionId }, `route ${connection.connectionId}: none → Forbidden`);
       connection.sendGatewayMessage(gatewayErrorMessage('Forbidden', connection.connectionId, requestId));
       return;
     }
+    const startedAt = performance.now();
     const functionName = this.api.routes.get(routeKey) ?? '';
     const event = messageEvent(
       this.handshake.facts,
@@ -414,6 +453,12 @@ class RunningGateway {
     this.track(
       callIntegration(this.handshake.invoke, functionName, event, this.handshake.integrationTimeoutMs).then(
         (outcome) => {
+          const durationMs = Math.round(performance.now() - startedAt);
+          this.logger.info(
+            { connectionId: connection.connectionId, routeKey, functionName, outcome: outcome.kind, durationMs },
+            `route ${connection.connectionId} ${routeKey} → ${functionName}: ` +
+              `${outcome.kind === 'result' ? 'ok' : outcome.kind} (${durationMs} ms)`,
+          );
           if (outcome.kind === 'result') return;
           const message = outcome.kind === 'timeout' ? 'Endpoint request timed out' : 'Internal server error';
           connection.sendGatewayMessage(gatewayErrorMessage(message, connection.connectionId, requestId));

@@ -15,6 +15,7 @@
  * ```
  */
 export { startWebSocketGateway, type WebSocketGateway, type WebSocketGatewayOptions } from './gateway.js';
+export type { ConnectionsThrottleOptions } from './connections-throttle.js';
 export type { WebSocketApiDefinition, WebSocketRouteDefinition } from './description.js';
 export { PortInUseError, WebSocketApiDefinitionError, WebSocketGatewayOptionsError } from './errors.js';
 export { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_CLIENT_BUFFER_BYTES } from './connection.js';

@@ -4,10 +4,12 @@
  * exceptions (GoneException, ForbiddenException, PayloadTooLargeException, LimitExceededException).
  *
  * Requests must be SigV4-signed (an `Authorization: AWS4-HMAC-SHA256 …` header or a presigned query), as IAM
- * requires, but the signature is not verified: any credentials work locally.
+ * requires, but the signature is not verified: any credentials work locally. With a throttle, requests beyond its
+ * rate are refused first, with 429 LimitExceededException, as the account's API Gateway throttle does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_MESSAGE_BYTES, SERVER_CLOSES, type GatewayConnection } from './connection.js';
+import type { ConnectionsThrottle } from './connections-throttle.js';
 import { answerJson } from './http-answers.js';
 import { isWellFormedConnectionId } from './ids.js';
 
@@ -15,6 +17,8 @@ export interface ManagementTarget {
   readonly stageName: string;
   /** The connection with this id if `@connections` can reach it (not while `$connect` runs, not once closing). */
   readonly findOpen: (connectionId: string) => GatewayConnection | undefined;
+  /** The gateway's `@connections` token bucket; absent: no throttling. */
+  readonly throttle?: ConnectionsThrottle;
 }
 
 /** `/{stage}/@connections/{id}`, also as `%40connections` (awscurl's form) and `//` (an endpoint ending in `/`). */
@@ -35,6 +39,10 @@ export function handleManagementRequest(
   if (match === null) return false;
   const encodedId = match[1];
   readBody(request, (body) => {
+    if (target.throttle !== undefined && !target.throttle.tryTake()) {
+      answerLimitExceeded(response);
+      return;
+    }
     if (!isSigned(request)) {
       answerJson(response, 403, { message: 'Missing Authentication Token' }, 'MissingAuthenticationTokenException');
       return;
@@ -86,9 +94,16 @@ function postToConnection(
   }
   const outcome = connection?.send(body) ?? 'gone';
   if (outcome === 'gone') answerGone(response);
-  else if (outcome === 'client-buffer-full')
-    answerJson(response, 429, { message: 'Too Many Requests' }, 'LimitExceededException');
+  else if (outcome === 'client-buffer-full') answerLimitExceeded(response);
   else answerJson(response, 200);
+}
+
+/**
+ * 429 LimitExceededException: too many requests for the throttle, or the client's buffer is full. The SDK counts it
+ * as throttling and retries it with its throttling backoff.
+ */
+export function answerLimitExceeded(response: ServerResponse): void {
+  answerJson(response, 429, { message: 'Too Many Requests' }, 'LimitExceededException');
 }
 
 function getConnection(response: ServerResponse, connection: GatewayConnection | undefined): void {

@@ -30,7 +30,7 @@ export interface StartCognitoLocalOptions {
 
 const HOST = '127.0.0.1';
 const FREE_PORT_ATTEMPTS = 3;
-const READY_TIMEOUT_MS = 20_000;
+const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 /**
@@ -45,7 +45,7 @@ const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent(
  * Starts cognito-local and waits until `/health` answers.
  *
  * @throws PortInUseError when the port is taken.
- * @throws CognitoLocalStartError when cognito-local exits or stays silent for 20 s.
+ * @throws CognitoLocalStartError when cognito-local exits or stays silent for 60 s.
  * @example
  * ```ts
  * const cognito = await startCognitoLocal({ dataDir: '.wavechat/cognito', port: 9229 });

@@ -8,9 +8,11 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
+  DynamoDBStreamsServiceException,
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  ResourceNotFoundException,
   TrimmedDataAccessException,
   type Shard,
   type ShardIteratorType,
@@ -27,6 +29,8 @@ import {
   StreamReadError,
 } from './errors.js';
 import { lambdaEventSourceArn, toLambdaRecord, type RecordOrigin } from './records.js';
+import type { LocalLogger } from '../logging/logger.js';
+import { withBatchLogging } from '../logging/streams.js';
 
 export interface StreamPollerOptions {
   /** DynamoDB Local endpoint, e.g. `http://127.0.0.1:8000`. */
@@ -47,6 +51,8 @@ export interface StreamPollerOptions {
    * @default { initialDelayMs: 100, maxDelayMs: 5000 }
    */
   readonly retryBackoff?: RetryBackoff;
+  /** One info line per batch delivered (records, outcome, duration). @default silent */
+  readonly logger?: LocalLogger;
 }
 
 export interface StreamPoller {
@@ -391,7 +397,11 @@ class ShardPoller {
     return iterator;
   }
 
-  /** GetShardIterator, retried until it answers (or the poller stops). */
+  /**
+   * GetShardIterator, retried until it answers (or the poller stops). A shard DynamoDB no longer has (its stream
+   * was replaced, or a DynamoDB Local restarted without its data) has nothing left to read: undefined, as for a
+   * shard read to its end.
+   */
   private async shardIterator(shard: ShardState, position: ShardPosition): Promise<string | undefined> {
     for (let failures = 1; ; failures++) {
       try {
@@ -399,6 +409,7 @@ class ShardPoller {
       } catch (error) {
         this.signal.throwIfAborted();
         this.report(new StreamReadError('GetShardIterator', this.streamArn, error));
+        if (error instanceof ResourceNotFoundException) return undefined;
         await delay(backoffDelay(this.backoff, failures), undefined, { signal: this.signal });
       }
     }
@@ -470,12 +481,7 @@ class ShardPoller {
     } catch (error) {
       this.signal.throwIfAborted();
       if (error instanceof ExpiredIteratorException) {
-        cursor.iterator = await this.shardIterator(
-          shard,
-          cursor.lastSequenceNumber === undefined
-            ? { ShardIteratorType: shard.start }
-            : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: cursor.lastSequenceNumber },
-        );
+        cursor.iterator = await this.shardIterator(shard, resumePosition(shard, cursor));
         return undefined;
       }
       this.report(new StreamReadError('GetRecords', this.streamArn, error));
@@ -484,7 +490,11 @@ class ShardPoller {
         cursor.iterator = await this.shardIterator(shard, { ShardIteratorType: 'TRIM_HORIZON' });
         return undefined;
       }
+      // Unreachable (DynamoDB Local down or restarting) or refused: wait, then go on with the same iterator, which a
+      // DynamoDB Local restarted on its data still accepts; one it refuses is replaced by a new one after the last
+      // record read, so nothing is skipped or read twice.
       await delay(backoffDelay(this.backoff, ++cursor.failures), undefined, { signal: this.signal });
+      if (isRefusedIterator(error)) cursor.iterator = await this.shardIterator(shard, resumePosition(shard, cursor));
       return undefined;
     }
     cursor.failures = 0;
@@ -501,7 +511,9 @@ class ShardPoller {
     return {
       functionName: this.settings.functionName,
       shardId,
-      invoke: this.options.invoke,
+      invoke: this.options.logger
+        ? withBatchLogging(this.options.invoke, this.options.logger, this.settings.functionName, shardId)
+        : this.options.invoke,
       bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
       maximumRetryAttempts: this.settings.maximumRetryAttempts,
       reportBatchItemFailures: this.settings.reportBatchItemFailures,
@@ -526,6 +538,24 @@ class ShardPoller {
       }
     }
   }
+}
+
+/** Where to read a shard again with a new iterator: after the last record read, or at the shard's start. */
+function resumePosition(shard: ShardState, cursor: ShardCursor): ShardPosition {
+  return cursor.lastSequenceNumber === undefined
+    ? { ShardIteratorType: shard.start }
+    : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: cursor.lastSequenceNumber };
+}
+
+/**
+ * GetRecords' answers to an iterator DynamoDB does not know (DynamoDB Local: "Invalid ShardId in ShardIterator",
+ * "Invalid ShardIterator"), as opposed to a failure to answer at all.
+ */
+function isRefusedIterator(error: unknown): boolean {
+  return (
+    error instanceof ResourceNotFoundException ||
+    (error instanceof DynamoDBStreamsServiceException && error.name === 'ValidationException')
+  );
 }
 
 /** The next batch: up to `batchSize` records within the payload limit (always at least one). */

@@ -23,5 +23,10 @@ export {
   PortInUseError,
   TableDefinitionError,
 } from './errors.js';
-export { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalExit, type DynamoDbLocalOptions } from './launcher.js';
+export {
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+  type DynamoDbLocalExit,
+  type DynamoDbLocalOptions,
+} from './launcher.js';
 export { createTables } from './tables.js';

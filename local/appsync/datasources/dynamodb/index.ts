@@ -10,7 +10,13 @@ import { batchDeleteItem, batchGetItem, batchPutItem } from './batch.js';
 import { createNextTokenCodec } from './next-token.js';
 import { REQUEST_PATH, type Operation } from './operation.js';
 import { query, scan } from './query-scan.js';
-import { INVALID_PAGINATION_TOKEN_ERROR, isDynamoDbServiceError, toDataSourceError } from './service-errors.js';
+import {
+  INVALID_PAGINATION_TOKEN_ERROR,
+  isDynamoDbServiceError,
+  isNetworkError,
+  toDataSourceError,
+  UNREACHABLE_ERROR,
+} from './service-errors.js';
 import { deleteItem, getItem, putItem, updateItem } from './single-item.js';
 import { transactGetItems, transactWriteItems } from './transact.js';
 
@@ -37,8 +43,9 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
 };
 
 /**
- * Creates a DynamoDB data source. DynamoDB failures resolve as `{ result, error }` (`ctx.error`), never reject;
- * an unusable request object rejects with {@link MalformedRequestError} before DynamoDB is called.
+ * Creates a DynamoDB data source. DynamoDB failures, an unreachable DynamoDB included, resolve as `{ result, error }`
+ * (`ctx.error`), never reject; an unusable request object rejects with {@link MalformedRequestError} before DynamoDB
+ * is called.
  *
  * @example
  * const dataSource = createDynamoDbDataSource({ client, tableName: 'Messages' });
@@ -77,6 +84,7 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): Da
         if (error instanceof InvalidPaginationTokenError) {
           return { result: null, error: INVALID_PAGINATION_TOKEN_ERROR };
         }
+        if (isNetworkError(error)) return { result: null, error: UNREACHABLE_ERROR };
         throw error;
       }
     },

@@ -26,6 +26,37 @@ const JAVA_EXCEPTION_NAMES: Readonly<Record<string, string>> = {
   TransactionInProgressException: 'TransactionInProgressException',
 };
 
+/**
+ * What the data source reports when DynamoDB cannot be reached (connection refused, cut or timed out) once the
+ * SDK's retries are spent. AppSync's own type for this is not documented: `DynamoDbException` is the type it gives
+ * DynamoDB failures the Java SDK does not model, and the message starts like the Java SDK's client-side failure.
+ * The endpoint's address is left out: callers must not learn internal addresses.
+ */
+export const UNREACHABLE_ERROR: DataSourceError = {
+  type: 'DynamoDB:DynamoDbException',
+  message: 'Unable to execute HTTP request: DynamoDB could not be reached (Service: DynamoDb)',
+};
+
+/** Node's codes for a connection that could not be made or was lost (the SDK has retried them already). */
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** A failure to reach DynamoDB at all, as opposed to an answer from it. */
+export function isNetworkError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return code !== undefined && NETWORK_ERROR_CODES.has(code);
+}
+
 /** The message AppSync shows for an invalid `nextToken` (observed on AWS, aws-amplify/amplify-cli#3411). */
 export const INVALID_PAGINATION_TOKEN_ERROR: DataSourceError = {
   type: 'DynamoDB:UserIllegalArgumentException',
