@@ -5,6 +5,8 @@ export interface ChatApiErrorDetail {
   readonly message: string;
   /** AppSync's error type, e.g. `Unauthorized`, or the resolver's `util.error` type. */
   readonly errorType?: string;
+  /** What the resolver added for the client, e.g. `{ retryAfter }` with `RateLimitExceeded`. */
+  readonly errorInfo?: Readonly<Record<string, unknown>> | null;
 }
 
 /** The API refused or failed an operation: `errors` are AppSync's GraphQL errors. */

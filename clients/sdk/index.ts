@@ -52,6 +52,7 @@ import {
   type MemberRole,
   type MembershipFieldsFragment,
   type MessageFieldsFragment,
+  type OnMyRoomsSubscription,
   type ReactionInput,
   type RoomFieldsFragment,
   type SendMessageInput,
@@ -104,6 +105,8 @@ export type ChatRoom = RoomFieldsFragment;
 export type ChatMembership = MembershipFieldsFragment;
 export type ChatMessage = MessageFieldsFragment;
 export type ChatTypingEvent = TypingFieldsFragment;
+/** A change to one of the caller's memberships; `room` is set on invitations and opened direct rooms. */
+export type ChatMyMembershipEvent = NonNullable<OnMyRoomsSubscription['onMyRooms']>;
 
 export interface MessageSubscribeOptions {
   /**
@@ -128,7 +131,11 @@ interface AmplifyGraphqlClient {
 }
 
 const DEFAULT_CATCH_UP_PAGE_SIZE = 100;
+/** A failed catch-up is retried after this, doubling up to {@link CATCH_UP_RETRY_MAX_MS}. */
+const CATCH_UP_RETRY_FIRST_MS = 500;
+const CATCH_UP_RETRY_MAX_MS = 15_000;
 const SUBSCRIPTION_ACK = 'Subscription ack';
+const SUBSCRIPTION_FAILED_PREFIX = 'Connection failed: ';
 
 function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && !('document' in globalThis);
@@ -138,11 +145,36 @@ function operationName(document: DocumentNode): string {
   return getOperationAST(document)?.name?.value ?? 'operation';
 }
 
+function isErrorDetail(value: unknown): value is ChatApiErrorDetail {
+  return typeof value === 'object' && value !== null && typeof (value as ChatApiErrorDetail).message === 'string';
+}
+
+/**
+ * The server's errors, where Amplify folded them into one message: it reports a refused subscription as
+ * `Connection failed: ` followed by the server's `error` frame payload as JSON, errorType included.
+ */
+function serverErrors(errors: readonly ChatApiErrorDetail[]): ChatApiErrorDetail[] {
+  return errors.flatMap((error) => {
+    if (!error.message.startsWith(SUBSCRIPTION_FAILED_PREFIX)) return [error];
+    try {
+      const payload = JSON.parse(error.message.slice(SUBSCRIPTION_FAILED_PREFIX.length)) as { errors?: unknown };
+      if (Array.isArray(payload.errors) && payload.errors.length > 0 && payload.errors.every(isErrorDetail)) {
+        return payload.errors;
+      }
+    } catch {
+      // Not a server payload (a socket failure, say): Amplify's message is all there is.
+    }
+    return [error];
+  });
+}
+
 /** Amplify rejects with the GraphQL response (or an Error); either becomes a ChatApiError. */
 function toChatApiError(operation: string, failure: unknown): ChatApiError {
   if (failure instanceof ChatApiError) return failure;
   const errors = (failure as GraphqlResponse | undefined)?.errors;
-  if (Array.isArray(errors) && errors.length > 0) return new ChatApiError(operation, errors, { cause: failure });
+  if (Array.isArray(errors) && errors.length > 0 && errors.every(isErrorDetail)) {
+    return new ChatApiError(operation, serverErrors(errors), { cause: failure });
+  }
   const message = failure instanceof Error ? failure.message : String(failure);
   return new ChatApiError(operation, [{ message }], { cause: failure });
 }
@@ -272,9 +304,17 @@ export async function createChat(outputs: ChatOutputs, options: ChatOptions = {}
     const deliver = (message: ChatMessage) => {
       if (feed.accept(message)) handler(message);
     };
+    // Live events that arrive while a catch-up runs wait for it, so what was missed comes first and the feed's
+    // cursor never moves past a message not yet read.
+    let held: ChatMessage[] | null = null;
+    const receive = (message: ChatMessage) => {
+      if (held === null) deliver(message);
+      else held.push(message);
+    };
 
     let catchingUp: Promise<void> | undefined;
     let catchUpAgain = false;
+    let retry: { timer: ReturnType<typeof setTimeout> | undefined; failures: number } = { timer: undefined, failures: 0 };
     const readMissed = async () => {
       const after = feed.cursor;
       let nextToken: string | null = null;
@@ -288,19 +328,35 @@ export async function createChat(outputs: ChatOutputs, options: ChatOptions = {}
         nextToken = missed.nextToken;
       } while (nextToken !== null);
     };
-    // One read at a time; a reconnect during a read asks for one more, from the cursor the read reached.
+    // One read at a time; a reconnect during a read asks for one more, from the cursor the read reached. A failed read
+    // is retried with backoff, holding live events meanwhile: releasing them would leave a gap behind the cursor.
     const catchUp = () => {
       if (catchingUp !== undefined) {
         catchUpAgain = true;
         return;
       }
+      clearTimeout(retry.timer);
+      held ??= [];
       catchingUp = readMissed()
-        .catch((failure: unknown) => onError(toChatApiError('MessagesSince', failure)))
+        .then(
+          () => {
+            retry = { timer: undefined, failures: 0 };
+          },
+          (failure: unknown) => {
+            onError(toChatApiError('MessagesSince', failure));
+            const delay = Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_FIRST_MS * 2 ** retry.failures);
+            retry = { timer: setTimeout(catchUp, delay), failures: retry.failures + 1 };
+          },
+        )
         .finally(() => {
           catchingUp = undefined;
           if (catchUpAgain) {
             catchUpAgain = false;
             catchUp();
+          } else if (retry.failures === 0) {
+            const pending = held ?? [];
+            held = null;
+            pending.forEach(deliver);
           }
         });
     };
@@ -316,10 +372,11 @@ export async function createChat(outputs: ChatOutputs, options: ChatOptions = {}
     try {
       // The first acknowledgement closes the window between reading `known` and subscribing; later ones follow a
       // reconnect that this subscription (not necessarily the first on the socket) has now rejoined.
-      const subscription = await listen(OnMessageDocument, { roomId }, 'onMessage', deliver, onError, catchUp);
+      const subscription = await listen(OnMessageDocument, { roomId }, 'onMessage', receive, onError, catchUp);
       return {
         unsubscribe() {
           stopWatchingConnection();
+          clearTimeout(retry.timer);
           subscription.unsubscribe();
         },
       };
@@ -370,7 +427,7 @@ export async function createChat(outputs: ChatOutputs, options: ChatOptions = {}
       onEvent: (roomId: string, handler: (membership: ChatMembership) => void, onError?: SubscriptionErrorHandler) =>
         listen(OnRoomEventDocument, { roomId }, 'onRoomEvent', handler, onError),
       /** The caller's own memberships as others (or the caller's other devices) change them. */
-      onMine: (handler: (membership: ChatMembership) => void, onError?: SubscriptionErrorHandler) =>
+      onMine: (handler: (membership: ChatMyMembershipEvent) => void, onError?: SubscriptionErrorHandler) =>
         listen(OnMyRoomsDocument, {}, 'onMyRooms', handler, onError),
     },
     messages: {

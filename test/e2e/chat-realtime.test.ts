@@ -1,63 +1,41 @@
 /**
- * Subscriptions through aws-amplify v6 over the real-time socket: message events a subscriber applies without
- * another read, membership and room events, typing, the caller's own room list, and the end of a member's
- * subscriptions the moment they leave, are removed or are banned.
+ * Subscriptions through wavechat's SDK (clients/sdk, on aws-amplify v6) over the real-time socket, one signed-in
+ * user per worker: message states a subscriber applies without another read, membership and room events, typing,
+ * the caller's own memberships, the refusal of non-members, and the end of a member's subscriptions the moment they
+ * leave, are removed or are banned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADD_REACTION,
-  ARCHIVE_ROOM,
-  BAN_MEMBER,
-  CREATE_ROOM,
-  DELETE_MESSAGE,
-  EDIT_MESSAGE,
-  INVITE_MEMBER,
-  JOIN_ROOM,
-  LEAVE_ROOM,
-  MEMBERSHIP,
-  MESSAGE_QUERY,
-  MESSAGES,
-  MUTE_MEMBER,
-  ON_MESSAGE,
-  ON_ROOM_EVENT,
-  ON_ROOM_UPDATE,
-  ON_TYPING,
-  OPEN_DIRECT_ROOM,
-  REMOVE_MEMBER,
-  SEND_MESSAGE,
-  SEND_TYPING,
-  UNARCHIVE_ROOM,
-  UNBAN_MEMBER,
-  UNMUTE_MEMBER,
-  UPDATE_ROOM,
-  type Membership,
-  type Message,
-  type Room,
-} from '../support/chat-documents.js';
-import { startChatSession, type ChatSession, type ChatUser } from '../support/chat-session.js';
+import type {
+  ChatMembership,
+  ChatMessage,
+  ChatMyMembershipEvent,
+  ChatRoom,
+  ChatTypingEvent,
+} from '../../clients/sdk/index.js';
+import { EventLog, refusal, startSdkSession, type SdkSession, type SdkUser } from '../support/sdk-user.js';
 
 type Name = 'owner' | 'member' | 'other' | 'outsider';
 
-const ON_MY_ROOMS = `subscription OnMyRooms { onMyRooms { ${MEMBERSHIP} room { id name } } }`;
+const NOT_A_MEMBER = { errorType: 'Unauthorized', message: 'You are not a member of this room' };
+const BANNED = { errorType: 'Unauthorized', message: 'You are banned from this room' };
 
 describe('chat subscriptions', () => {
-  let session: ChatSession<Name>;
-  let owner: ChatUser;
-  let member: ChatUser;
-  let other: ChatUser;
-  let outsider: ChatUser;
+  let session: SdkSession<Name>;
+  let owner: SdkUser;
+  let member: SdkUser;
+  let other: SdkUser;
+  let outsider: SdkUser;
   let roomId: string;
 
-  const send = async (user: ChatUser, body: string, room = roomId) =>
-    (await user.run<{ sendMessage: Message }>(SEND_MESSAGE, { input: { roomId: room, body } })).sendMessage;
-  const createRoom = async (name: string, visibility = 'PUBLIC') =>
-    (await owner.run<{ createRoom: Room }>(CREATE_ROOM, { input: { name, visibility } })).createRoom.id;
+  const send = (user: SdkUser, body: string, room = roomId) => user.chat.messages.send({ roomId: room, body });
+  const createRoom = async (name: string, visibility: 'PUBLIC' | 'PRIVATE' = 'PUBLIC') =>
+    (await owner.chat.rooms.create({ name, visibility })).id;
 
   beforeAll(async () => {
-    session = await startChatSession(['owner', 'member', 'other', 'outsider'] as const);
+    session = await startSdkSession(['owner', 'member', 'other', 'outsider'] as const);
     ({ owner, member, other, outsider } = session.users);
     roomId = await createRoom('live');
-    await Promise.all([member, other].map((user) => user.run(JOIN_ROOM, { roomId })));
+    await Promise.all([member, other].map((user) => user.chat.members.join(roomId)));
   });
 
   afterAll(async () => {
@@ -65,16 +43,16 @@ describe('chat subscriptions', () => {
   });
 
   it('delivers created, edited, reacted and deleted messages as states a member applies without reading', async () => {
-    const events = await member.subscribe('messages', ON_MESSAGE, { roomId });
-    expect(events.errors).toEqual([]);
+    const messages = new EventLog<ChatMessage>();
+    const live = await member.chat.messages.subscribe(roomId, messages.push, { onError: messages.fail });
 
     const sent = await send(owner, 'hello');
-    await owner.run(EDIT_MESSAGE, { input: { roomId, messageId: sent.id, body: 'hello, all' } });
-    await other.run(ADD_REACTION, { input: { roomId, messageId: sent.id, emoji: '👋' } });
+    await owner.chat.messages.edit({ roomId, messageId: sent.id, body: 'hello, all' });
+    await other.chat.reactions.add({ roomId, messageId: sent.id, emoji: '👋' });
     const reply = await send(other, 'hi');
-    await owner.run(DELETE_MESSAGE, { roomId, messageId: sent.id });
+    await owner.chat.messages.delete(roomId, sent.id);
 
-    const received = await member.events<Message>(events, 'onMessage', 5);
+    const received = await messages.next(5);
     expect(received.map((m) => [m.id, m.change, m.version])).toEqual([
       [sent.id, 'CREATED', 1],
       [sent.id, 'EDITED', 2],
@@ -82,100 +60,124 @@ describe('chat subscriptions', () => {
       [reply.id, 'CREATED', 1],
       [sent.id, 'DELETED', 4],
     ]);
+    expect(received[0]).toEqual(sent);
     expect(received[1]).toMatchObject({ body: 'hello, all', editedAt: expect.any(String) });
     expect(received[2]?.reactions).toEqual([{ emoji: '👋', count: 1 }]);
+    expect(received[3]).toEqual(reply);
 
     // Applying the events by id, keeping the higher version, gives what a read gives.
-    const applied = new Map<string, Message>();
+    const applied = new Map<string, ChatMessage>();
     for (const event of received) {
       const known = applied.get(event.id);
       if (!known || known.version < event.version) applied.set(event.id, event);
     }
-    const stored = (await member.run<{ message: Message }>(MESSAGE_QUERY, { roomId, messageId: sent.id })).message;
-    expect(applied.get(sent.id)).toEqual(stored);
+    expect(applied.get(sent.id)).toEqual(await member.chat.messages.get(roomId, sent.id));
+    await live.unsubscribe();
+    await send(owner, 'after unsubscribing');
+    expect(messages.items).toHaveLength(5);
+    expect(messages.errors).toEqual([]);
   });
 
   it('refuses subscriptions of non-members', async () => {
     // onMessage, onRoomUpdate and onTyping refusals are checked below, after leaving, removal and a ban: Amplify
-    // reconnects its socket after a refusal, so each user collects them one at a time.
-    const memberships = await outsider.subscribe('outsider-room-events', ON_ROOM_EVENT, { roomId });
-    expect(JSON.stringify(memberships.errors[0])).toContain('You are not a member of this room');
+    // closes and reopens its socket after a refused subscription, so each user meets one refusal at a time.
+    expect(await refusal(outsider.chat.members.onEvent(roomId, () => {}))).toEqual(NOT_A_MEMBER);
+    // With nothing known, subscribing to messages starts with a read, which is refused before any subscription.
+    expect(await refusal(outsider.chat.messages.subscribe(roomId, () => {}))).toEqual(NOT_A_MEMBER);
   });
 
-  it('delivers membership changes to members and room changes to members', async () => {
-    const memberships = await member.subscribe('room-events', ON_ROOM_EVENT, { roomId });
-    const updates = await member.subscribe('room-updates', ON_ROOM_UPDATE, { roomId });
+  it('delivers membership changes and room changes to members', async () => {
+    const memberships = new EventLog<ChatMembership>();
+    const updates = new EventLog<ChatRoom>();
+    await member.chat.members.onEvent(roomId, memberships.push, memberships.fail);
+    await member.chat.rooms.onUpdate(roomId, updates.push, updates.fail);
 
-    await outsider.run(JOIN_ROOM, { roomId });
-    await owner.run(MUTE_MEMBER, { roomId, userId: outsider.id });
-    await owner.run(UNMUTE_MEMBER, { roomId, userId: outsider.id });
-    await outsider.run(LEAVE_ROOM, { roomId });
-    const changes = await member.events<Membership>(memberships, 'onRoomEvent', 4);
-    expect(changes.map((m) => [m.userId, m.change, m.status])).toEqual([
-      [outsider.id, 'JOINED', 'JOINED'],
-      [outsider.id, 'MUTED', 'JOINED'],
-      [outsider.id, 'UNMUTED', 'JOINED'],
-      [outsider.id, 'LEFT', 'NONE'],
+    await outsider.chat.members.join(roomId);
+    await owner.chat.members.mute(roomId, outsider.id);
+    await owner.chat.members.unmute(roomId, outsider.id);
+    await owner.chat.members.setRole(roomId, outsider.id, 'ADMIN');
+    await outsider.chat.members.leave(roomId);
+    const changes = await memberships.next(5);
+    expect(changes.map((m) => [m.userId, m.change, m.status, m.changedBy])).toEqual([
+      [outsider.id, 'JOINED', 'JOINED', outsider.id],
+      [outsider.id, 'MUTED', 'JOINED', owner.id],
+      [outsider.id, 'UNMUTED', 'JOINED', owner.id],
+      [outsider.id, 'ROLE_CHANGED', 'JOINED', owner.id],
+      [outsider.id, 'LEFT', 'NONE', outsider.id],
     ]);
+    expect(changes[1]).toMatchObject({ muted: true });
+    expect(changes[3]).toMatchObject({ role: 'ADMIN' });
 
-    await owner.run(UPDATE_ROOM, { input: { roomId, name: 'live!', topic: 'now' } });
-    await owner.run(ARCHIVE_ROOM, { roomId });
-    await owner.run(UNARCHIVE_ROOM, { roomId });
-    const rooms = await member.events<Room>(updates, 'onRoomUpdate', 3);
-    expect(rooms.map((room) => [room.name, room.topic, room.archivedAt === null])).toEqual([
-      ['live!', 'now', true],
-      ['live!', 'now', false],
-      ['live!', 'now', true],
+    await owner.chat.rooms.update({ roomId, name: 'live!', topic: 'now' });
+    await owner.chat.rooms.archive(roomId);
+    await owner.chat.rooms.unarchive(roomId);
+    const rooms = await updates.next(3);
+    expect(rooms.map((room) => [room.name, room.topic, room.archivedBy])).toEqual([
+      ['live!', 'now', null],
+      ['live!', 'now', owner.id],
+      ['live!', 'now', null],
     ]);
   });
 
-  it('shows typing to the other members, never to the typist, and refuses muted members', async () => {
-    const seenByOther = await other.subscribe('typing-other', ON_TYPING, { roomId });
-    const seenByMember = await member.subscribe('typing-member', ON_TYPING, { roomId });
+  it('shows typing to the other members, never to the typist, and refuses muted members and non-members', async () => {
+    const seenByOther = new EventLog<ChatTypingEvent>();
+    const seenByMember = new EventLog<ChatTypingEvent>();
+    await other.chat.typing.subscribe(roomId, seenByOther.push, seenByOther.fail);
+    await member.chat.typing.subscribe(roomId, seenByMember.push, seenByMember.fail);
 
-    const typed = await member.run<{ sendTyping: { userId: string; typing: boolean } }>(SEND_TYPING, { roomId });
-    expect(typed.sendTyping).toMatchObject({ userId: member.id, typing: true });
-    expect(await other.events(seenByOther, 'onTyping', 1)).toEqual([
-      { roomId, userId: member.id, typing: true, at: expect.any(String) },
-    ]);
-    await other.run(SEND_TYPING, { roomId, typing: false });
+    expect(await member.chat.typing.send(roomId)).toEqual({
+      roomId,
+      userId: member.id,
+      typing: true,
+      at: expect.any(String),
+    });
+    expect(await seenByOther.next(1)).toEqual([{ roomId, userId: member.id, typing: true, at: expect.any(String) }]);
+    await other.chat.typing.send(roomId, false);
     // The member's only event is the other's: its own typing, published first, never reached it.
-    expect(await member.events(seenByMember, 'onTyping', 1)).toEqual([
-      { roomId, userId: other.id, typing: false, at: expect.any(String) },
-    ]);
+    expect(await seenByMember.next(1)).toEqual([{ roomId, userId: other.id, typing: false, at: expect.any(String) }]);
 
-    await owner.run(MUTE_MEMBER, { roomId, userId: member.id });
-    expect(await member.refused(SEND_TYPING, { roomId })).toMatchObject({ errorType: 'Unauthorized' });
-    await owner.run(UNMUTE_MEMBER, { roomId, userId: member.id });
-    expect(await outsider.refused(SEND_TYPING, { roomId })).toMatchObject({ errorType: 'Unauthorized' });
+    await owner.chat.members.mute(roomId, member.id);
+    expect(await refusal(member.chat.typing.send(roomId))).toEqual({
+      errorType: 'Unauthorized',
+      message: `You are muted in room ${roomId}`,
+    });
+    await owner.chat.members.unmute(roomId, member.id);
+    expect(await refusal(outsider.chat.typing.send(roomId))).toEqual(NOT_A_MEMBER);
+    await member.chat.typing.send(roomId, false);
+    expect((await seenByOther.next(2))[1]).toMatchObject({ userId: member.id, typing: false });
+    expect(seenByOther.items).toHaveLength(2);
   });
 
   it('tells a user about invitations, direct rooms opened with them and moderation of them, and nothing of others', async () => {
-    const mine = await outsider.subscribe('my-rooms', ON_MY_ROOMS);
+    const mine = new EventLog<ChatMyMembershipEvent>();
+    await outsider.chat.members.onMine(mine.push, mine.fail);
     const secret = await createRoom('secret', 'PRIVATE');
-    await owner.run(INVITE_MEMBER, { roomId: secret, userId: other.id });
-    await owner.run(INVITE_MEMBER, { roomId: secret, userId: outsider.id });
-    const { openDirectRoom } = await member.run<{ openDirectRoom: Membership }>(OPEN_DIRECT_ROOM, {
-      userId: outsider.id,
-    });
-    await outsider.run(JOIN_ROOM, { roomId });
-    await owner.run(BAN_MEMBER, { roomId, userId: outsider.id });
-    await owner.run(UNBAN_MEMBER, { roomId, userId: outsider.id });
+    await owner.chat.members.invite(secret, other.id);
+    await owner.chat.members.invite(secret, outsider.id);
+    const direct = await member.chat.rooms.openDirect(outsider.id);
+    await outsider.chat.members.join(roomId);
+    await owner.chat.members.ban(roomId, outsider.id);
+    await owner.chat.members.unban(roomId, outsider.id);
 
-    const received = await outsider.events<Membership & { room: { id: string; name: string } | null }>(
-      mine,
-      'onMyRooms',
-      5,
-    );
+    const received = await mine.next(5);
     expect(received.map((m) => [m.roomId, m.userId, m.change])).toEqual([
       [secret, outsider.id, 'INVITED'],
-      [openDirectRoom.roomId, member.id, 'DIRECT_OPENED'],
+      [direct.roomId, member.id, 'DIRECT_OPENED'],
       [roomId, outsider.id, 'JOINED'],
       [roomId, outsider.id, 'BANNED'],
       [roomId, outsider.id, 'UNBANNED'],
     ]);
-    expect(received[0]).toMatchObject({ invitedBy: owner.id, status: 'INVITED', room: { id: secret, name: 'secret' } });
-    expect(received[1]).toMatchObject({ peerId: outsider.id });
+    // Invitations and direct rooms name their room; the other changes are to rooms the user already knows.
+    expect(received[0]).toMatchObject({
+      invitedBy: owner.id,
+      status: 'INVITED',
+      room: { id: secret, name: 'secret', visibility: 'PRIVATE' },
+    });
+    expect(received[1]).toMatchObject({
+      peerId: outsider.id,
+      room: { id: direct.roomId, visibility: 'DIRECT', directUserIds: [member.id, outsider.id].sort() },
+    });
+    expect(received.slice(2).map((m) => m.room)).toEqual([null, null, null]);
   });
 
   describe('members who leave, are removed or are banned stop receiving at once', () => {
@@ -184,45 +186,65 @@ describe('chat subscriptions', () => {
      * (which ends the membership); then checks that later events reached the witness but not the user, and that
      * the user can neither read nor subscribe again.
      */
-    async function expectCutOff(user: ChatUser, act: (room: string) => Promise<unknown>, resubscribe: string) {
+    async function expectCutOff(
+      user: SdkUser,
+      act: (room: string) => Promise<unknown>,
+      resubscribe: (room: string) => Promise<unknown>,
+      refused: { errorType: string; message: string },
+    ) {
       const room = await createRoom(`cut-${user.name}`);
-      await user.run(JOIN_ROOM, { roomId: room });
-      const [messages, , updates] = await Promise.all(
-        [ON_MESSAGE, ON_ROOM_EVENT, ON_ROOM_UPDATE, ON_TYPING].map((query, index) =>
-          user.subscribe(`${room}-${index}`, query, { roomId: room }),
-        ),
-      );
-      const witness = await owner.subscribe(`${room}-witness`, ON_MESSAGE, { roomId: room });
+      await user.chat.members.join(room);
+      const messages = new EventLog<ChatMessage>();
+      const updates = new EventLog<ChatRoom>();
+      const typing = new EventLog<ChatTypingEvent>();
+      await Promise.all([
+        user.chat.messages.subscribe(room, messages.push, { known: [] }),
+        user.chat.members.onEvent(room, () => {}),
+        user.chat.rooms.onUpdate(room, updates.push),
+        user.chat.typing.subscribe(room, typing.push),
+      ]);
+      const witness = new EventLog<ChatMessage>();
+      await owner.chat.messages.subscribe(room, witness.push, { known: [], onError: witness.fail });
       await send(owner, 'before', room);
-      await user.events(messages!, 'onMessage', 1);
+      await messages.next(1);
 
       await act(room);
-      await owner.run(UPDATE_ROOM, { input: { roomId: room, topic: 'after' } });
+      await owner.chat.rooms.update({ roomId: room, topic: 'after' });
+      await owner.chat.typing.send(room);
       await send(owner, 'after', room);
-      await owner.events(witness, 'onMessage', 2);
-      expect(messages!.next).toHaveLength(1);
-      expect(updates!.next).toHaveLength(0);
-      expect(await user.refused(MESSAGES, { roomId: room })).toMatchObject({ errorType: 'Unauthorized' });
-      const again = await user.subscribe(`${room}-again`, resubscribe, { roomId: room });
-      expect(JSON.stringify(again.errors[0])).toMatch(
-        /You are not a member of this room|You are banned from this room/,
-      );
+      await witness.next(2);
+      expect(messages.items.map((m) => m.body)).toEqual(['before']);
+      expect(updates.items).toEqual([]);
+      expect(typing.items).toEqual([]);
+      expect(await refusal(user.chat.messages.list(room))).toEqual(refused);
+      expect(await refusal(resubscribe(room))).toEqual(refused);
     }
 
     it('leaving', async () => {
-      await expectCutOff(other, (room) => other.run(LEAVE_ROOM, { roomId: room }), ON_MESSAGE);
+      await expectCutOff(
+        other,
+        (room) => other.chat.members.leave(room),
+        (room) => other.chat.messages.subscribe(room, () => {}, { known: [] }),
+        NOT_A_MEMBER,
+      );
     });
 
     it('removal', async () => {
       await expectCutOff(
         member,
-        (room) => owner.run(REMOVE_MEMBER, { roomId: room, userId: member.id }),
-        ON_ROOM_UPDATE,
+        (room) => owner.chat.members.remove(room, member.id),
+        (room) => member.chat.rooms.onUpdate(room, () => {}),
+        NOT_A_MEMBER,
       );
     });
 
     it('a ban', async () => {
-      await expectCutOff(outsider, (room) => owner.run(BAN_MEMBER, { roomId: room, userId: outsider.id }), ON_TYPING);
+      await expectCutOff(
+        outsider,
+        (room) => owner.chat.members.ban(room, outsider.id),
+        (room) => outsider.chat.typing.subscribe(room, () => {}),
+        BANNED,
+      );
     });
   });
 });

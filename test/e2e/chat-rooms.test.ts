@@ -1,71 +1,62 @@
 /**
- * Rooms and membership through aws-amplify v6: public, private and direct rooms, invitations, roles, moderation
- * (mute, remove, ban) and archiving, each rule with the caller it allows and the callers it refuses. Also the
- * operations the raw-WebSocket bridge calls with IAM on a user's behalf, and backend-only provisioning.
+ * Rooms and membership through wavechat's SDK (clients/sdk, on aws-amplify v6), one signed-in user per worker:
+ * public, private and direct rooms, invitations, roles, moderation (mute, remove, ban) and archiving, each operation
+ * with the caller it allows and the callers it refuses (non-members, muted, banned, removed, wrong role), asserting
+ * the exact refusal and the state that results. Also the operations the raw-WebSocket bridge calls with IAM on a
+ * user's behalf, and backend-only provisioning (whose refusal to users the authorisation matrix checks).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMembership } from '../../clients/sdk/index.js';
 import {
-  ARCHIVE_ROOM,
-  BAN_MEMBER,
   CREATE_ROOM,
-  ENSURE_PUBLIC_ROOM,
-  INVITE_MEMBER,
-  JOIN_ROOM,
-  LEAVE_ROOM,
-  MEMBERS,
-  MESSAGES,
-  MUTE_MEMBER,
-  MY_ROOMS,
-  OPEN_DIRECT_ROOM,
-  PUBLIC_ROOMS,
-  REMOVE_MEMBER,
-  ROOM_QUERY,
-  SEND_MESSAGE,
-  SET_MEMBER_ROLE,
-  UNARCHIVE_ROOM,
-  UNBAN_MEMBER,
-  UNMUTE_MEMBER,
-  UPDATE_ROOM,
   CURSOR_ZERO,
   DELETE_MESSAGE,
   EDIT_MESSAGE,
+  ENSURE_PUBLIC_ROOM,
+  JOIN_ROOM,
+  LEAVE_ROOM,
+  MESSAGES,
   MESSAGES_SINCE,
+  ROOM_QUERY,
+  SEND_MESSAGE,
   SEND_TYPING,
   type Membership,
   type Message,
   type Room,
 } from '../support/chat-documents.js';
 import { backendGraphql } from '../support/backend-caller.js';
-import { startChatSession, type ChatSession, type ChatUser } from '../support/chat-session.js';
+import { refusal, startSdkSession, type SdkSession, type SdkUser } from '../support/sdk-user.js';
 
 /** The bridge's view of its rooms, IAM-signed for the user in x-wavechat-user-id. */
 const BRIDGE_MY_ROOMS = `query { myRooms { items { id myMembership { role status unreadCount } } } }`;
 
+const NOT_A_MEMBER = { errorType: 'Unauthorized', message: 'You are not a member of this room' };
+const BANNED = { errorType: 'Unauthorized', message: 'You are banned from this room' };
+
 type Name = 'owner' | 'admin' | 'member' | 'outsider';
 
 describe('chat rooms and membership', () => {
-  let session: ChatSession<Name>;
-  let owner: ChatUser;
-  let admin: ChatUser;
-  let member: ChatUser;
-  let outsider: ChatUser;
+  let session: SdkSession<Name>;
+  let owner: SdkUser;
+  let admin: SdkUser;
+  let member: SdkUser;
+  let outsider: SdkUser;
   let general: string;
   let secret: string;
 
-  const createRoom = async (user: ChatUser, input: Record<string, unknown>) =>
-    (await user.run<{ createRoom: Room }>(CREATE_ROOM, { input })).createRoom;
-  const join = async (user: ChatUser, roomId: string) =>
-    (await user.run<{ joinRoom: Membership }>(JOIN_ROOM, { roomId })).joinRoom;
-  const myRooms = async (user: ChatUser) =>
-    (await user.run<{ myRooms: { items: (Room & { myMembership: Membership; lastMessage: unknown })[] } }>(MY_ROOMS))
-      .myRooms.items;
-  const send = (user: ChatUser, roomId: string, body: string) => user.run(SEND_MESSAGE, { input: { roomId, body } });
+  const myRoomIds = async (user: SdkUser) => (await user.chat.rooms.mine()).items.map((room) => room.id);
+  const publicRoomIds = async (user: SdkUser) =>
+    (await user.chat.rooms.listPublic({ limit: 100 })).items.map((room) => room.id);
+  const memberStates = async (user: SdkUser, roomId: string) =>
+    Object.fromEntries(
+      (await user.chat.members.list(roomId)).items.map((m: ChatMembership) => [m.userId, `${m.role}/${m.status}`]),
+    );
 
   beforeAll(async () => {
-    session = await startChatSession(['owner', 'admin', 'member', 'outsider'] as const);
+    session = await startSdkSession(['owner', 'admin', 'member', 'outsider'] as const);
     ({ owner, admin, member, outsider } = session.users);
-    general = (await createRoom(owner, { name: ' general ', visibility: 'PUBLIC', topic: 'anything' })).id;
-    secret = (await createRoom(owner, { name: 'secret', visibility: 'PRIVATE' })).id;
+    general = (await owner.chat.rooms.create({ name: ' general ', visibility: 'PUBLIC', topic: 'anything' })).id;
+    secret = (await owner.chat.rooms.create({ name: 'secret', visibility: 'PRIVATE' })).id;
   });
 
   afterAll(async () => {
@@ -74,352 +65,429 @@ describe('chat rooms and membership', () => {
 
   describe('creating and reading rooms', () => {
     it('makes the creator owner and trims the name; refuses blank names and direct rooms', async () => {
-      const room = await owner.run<{ room: Room & { myMembership: Membership } }>(ROOM_QUERY, { id: general });
-      expect(room.room).toMatchObject({
+      const room = await owner.chat.rooms.get(general);
+      expect(room).toMatchObject({
+        id: general,
         name: 'general',
         topic: 'anything',
         visibility: 'PUBLIC',
         createdBy: owner.id,
+        archivedAt: null,
+        directUserIds: null,
+        lastMessage: null,
       });
-      expect(room.room.myMembership).toEqual({ role: 'OWNER', status: 'JOINED' });
+      expect(room?.myMembership).toMatchObject({
+        userId: owner.id,
+        role: 'OWNER',
+        status: 'JOINED',
+        change: 'JOINED',
+        unreadCount: 0,
+      });
 
-      expect(await owner.refused(CREATE_ROOM, { input: { name: '  ', visibility: 'PUBLIC' } })).toMatchObject({
+      expect(await refusal(owner.chat.rooms.create({ name: '  ', visibility: 'PUBLIC' }))).toEqual({
         errorType: 'ValidationError',
         message: 'Room name must be 1 to 100 characters',
       });
-      expect(await owner.refused(CREATE_ROOM, { input: { name: 'dm', visibility: 'DIRECT' } })).toMatchObject({
+      expect(await refusal(owner.chat.rooms.create({ name: 'dm', visibility: 'DIRECT' }))).toEqual({
         errorType: 'ValidationError',
+        message: 'Direct rooms are opened with openDirectRoom',
       });
-    });
-
-    it('leaves provisioning public rooms to the backend (IAM)', async () => {
-      expect(await owner.refused(ENSURE_PUBLIC_ROOM, { id: 'lobby', name: 'Lobby' })).toMatchObject({
-        errorType: 'Unauthorized',
-        message: 'Not Authorized to access ensurePublicRoom on type Mutation',
-      });
+      expect((await owner.chat.rooms.mine()).items.map((r) => r.name).sort()).toEqual(['general', 'secret']);
+      expect(await owner.chat.auth.currentUserId()).toBe(owner.id);
     });
 
     it('shows public rooms to everyone and private rooms to their members only', async () => {
-      const listed = await outsider.run<{ publicRooms: { items: Room[] } }>(PUBLIC_ROOMS);
-      expect(listed.publicRooms.items.map((room) => room.id)).toContain(general);
-      expect(listed.publicRooms.items.map((room) => room.id)).not.toContain(secret);
+      const listed = await publicRoomIds(outsider);
+      expect(listed).toContain(general);
+      expect(listed).not.toContain(secret);
 
-      expect((await outsider.run<{ room: Room | null }>(ROOM_QUERY, { id: general })).room?.id).toBe(general);
-      expect(await outsider.refused(ROOM_QUERY, { id: secret })).toMatchObject({ errorType: 'Unauthorized' });
-      expect((await outsider.run<{ room: Room | null }>(ROOM_QUERY, { id: 'no-such-room' })).room).toBeNull();
-      expect(await outsider.refused(MEMBERS, { roomId: general })).toMatchObject({ errorType: 'Unauthorized' });
+      const seen = await outsider.chat.rooms.get(general);
+      expect(seen).toMatchObject({ id: general, myMembership: null });
+      expect(await refusal(outsider.chat.rooms.get(secret))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'This room is private: only its members and invited users can see it',
+      });
+      expect(await outsider.chat.rooms.get('no-such-room')).toBeNull();
+      expect(await outsider.chat.rooms.mine()).toEqual({ items: [], nextToken: null });
+      expect(await refusal(outsider.chat.members.list(general))).toEqual(NOT_A_MEMBER);
+      expect(await memberStates(owner, general)).toEqual({ [owner.id]: 'OWNER/JOINED' });
     });
   });
 
   describe('joining and roles', () => {
     it('lets anyone join a public room, idempotently', async () => {
-      const first = await join(member, general);
+      const first = await member.chat.members.join(general);
       expect(first).toMatchObject({
         roomId: general,
         userId: member.id,
         role: 'MEMBER',
         status: 'JOINED',
         change: 'JOINED',
+        muted: false,
+        changedBy: member.id,
       });
-      expect(await join(member, general)).toMatchObject({ userId: member.id, status: 'JOINED' });
-      await join(admin, general);
-      expect((await myRooms(member)).map((room) => room.id)).toEqual([general]);
+      expect(await member.chat.members.join(general)).toEqual(first);
+      await admin.chat.members.join(general);
+      expect(await myRoomIds(member)).toEqual([general]);
+      expect(await memberStates(member, general)).toEqual({
+        [owner.id]: 'OWNER/JOINED',
+        [admin.id]: 'MEMBER/JOINED',
+        [member.id]: 'MEMBER/JOINED',
+      });
     });
 
     it('refuses uninvited users a private room', async () => {
-      expect(await outsider.refused(JOIN_ROOM, { roomId: secret })).toMatchObject({
+      expect(await refusal(outsider.chat.members.join(secret))).toEqual({
         errorType: 'Unauthorized',
         message: 'This room is private: you need an invitation to join it',
       });
+      expect(await myRoomIds(outsider)).toEqual([]);
     });
 
     it('lets only owners change roles, and not their own', async () => {
-      const promoted = await owner.run<{ setMemberRole: Membership }>(SET_MEMBER_ROLE, {
-        roomId: general,
+      const promoted = await owner.chat.members.setRole(general, admin.id, 'ADMIN');
+      expect(promoted).toMatchObject({
         userId: admin.id,
         role: 'ADMIN',
-      });
-      expect(promoted.setMemberRole).toMatchObject({
-        userId: admin.id,
-        role: 'ADMIN',
+        status: 'JOINED',
         change: 'ROLE_CHANGED',
         changedBy: owner.id,
       });
 
-      expect(await admin.refused(SET_MEMBER_ROLE, { roomId: general, userId: member.id, role: 'ADMIN' })).toMatchObject(
-        {
-          errorType: 'Unauthorized',
-          message: 'Only room owners can setMemberRole',
-        },
-      );
-      expect(await owner.refused(SET_MEMBER_ROLE, { roomId: general, userId: owner.id, role: 'MEMBER' })).toMatchObject(
-        {
-          errorType: 'ValidationError',
-        },
-      );
-      expect(
-        await outsider.refused(SET_MEMBER_ROLE, { roomId: general, userId: member.id, role: 'OWNER' }),
-      ).toMatchObject({
+      expect(await refusal(admin.chat.members.setRole(general, member.id, 'ADMIN'))).toEqual({
         errorType: 'Unauthorized',
-        message: 'You are not a member of this room',
+        message: 'Only room owners can setMemberRole',
+      });
+      expect(await refusal(member.chat.members.setRole(general, member.id, 'OWNER'))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'Only room owners can setMemberRole',
+      });
+      expect(await refusal(owner.chat.members.setRole(general, owner.id, 'MEMBER'))).toEqual({
+        errorType: 'ValidationError',
+        message: 'You cannot setMemberRole yourself',
+      });
+      expect(await refusal(outsider.chat.members.setRole(general, member.id, 'OWNER'))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(owner.chat.members.setRole(general, outsider.id, 'ADMIN'))).toEqual({
+        errorType: 'NotFound',
+        message: 'The user is not a member of this room',
+      });
+      expect(await memberStates(owner, general)).toEqual({
+        [owner.id]: 'OWNER/JOINED',
+        [admin.id]: 'ADMIN/JOINED',
+        [member.id]: 'MEMBER/JOINED',
       });
     });
 
     it('lets owners and admins rename a room and change its topic, nobody else', async () => {
-      const updated = await admin.run<{ updateRoom: Room }>(UPDATE_ROOM, {
-        input: { roomId: general, name: 'General', topic: '' },
-      });
-      expect(updated.updateRoom).toMatchObject({ id: general, name: 'General', topic: null });
+      const updated = await admin.chat.rooms.update({ roomId: general, name: 'General', topic: '' });
+      expect(updated).toMatchObject({ id: general, name: 'General', topic: null, updatedAt: expect.any(String) });
 
-      expect(await member.refused(UPDATE_ROOM, { input: { roomId: general, name: 'mine' } })).toMatchObject({
+      expect(await refusal(member.chat.rooms.update({ roomId: general, name: 'mine' }))).toEqual({
         errorType: 'Unauthorized',
         message: 'Only room owners and admins can updateRoom',
       });
-      expect(await outsider.refused(UPDATE_ROOM, { input: { roomId: general, name: 'mine' } })).toMatchObject({
-        errorType: 'Unauthorized',
-      });
-      expect(await admin.refused(UPDATE_ROOM, { input: { roomId: general } })).toMatchObject({
+      expect(await refusal(outsider.chat.rooms.update({ roomId: general, name: 'mine' }))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(admin.chat.rooms.update({ roomId: general }))).toMatchObject({
         errorType: 'ValidationError',
+        message: expect.stringMatching(/^Give a name, a topic/),
       });
+      expect(await outsider.chat.rooms.get(general)).toMatchObject({ name: 'General', topic: null });
     });
 
     it('keeps owners from leaving, and refuses leaving a room one is not in', async () => {
-      expect(await owner.refused(LEAVE_ROOM, { roomId: general })).toMatchObject({ errorType: 'Conflict' });
-      expect(await outsider.refused(LEAVE_ROOM, { roomId: general })).toMatchObject({ errorType: 'NotFound' });
+      expect(await refusal(owner.chat.members.leave(general))).toMatchObject({
+        errorType: 'Conflict',
+        message: expect.stringMatching(/^Owners cannot leave/),
+      });
+      expect(await refusal(outsider.chat.members.leave(general))).toEqual({
+        errorType: 'NotFound',
+        message: 'You are not a member of this room',
+      });
+      expect(await myRoomIds(owner)).toContain(general);
     });
   });
 
   describe('invitations', () => {
     it('lets owners and admins invite; the invitee sees the room and accepts by joining', async () => {
-      const invited = await owner.run<{ inviteMember: Membership & { room: Room } }>(INVITE_MEMBER, {
+      const invited = await owner.chat.members.invite(secret, admin.id);
+      expect(invited).toMatchObject({
         roomId: secret,
         userId: admin.id,
-      });
-      expect(invited.inviteMember).toMatchObject({
         status: 'INVITED',
         change: 'INVITED',
         invitedBy: owner.id,
         role: 'MEMBER',
+        joinedAt: null,
       });
-      expect(invited.inviteMember.room).toEqual({ id: secret, name: 'secret' });
+      expect(invited.room).toMatchObject({ id: secret, name: 'secret', visibility: 'PRIVATE' });
 
-      const pending = (await myRooms(admin)).find((room) => room.id === secret);
+      const pending = (await admin.chat.rooms.mine()).items.find((room) => room.id === secret);
       expect(pending?.myMembership).toMatchObject({ status: 'INVITED', unreadCount: 0 });
       expect(pending?.lastMessage).toBeNull();
-      expect((await admin.run<{ room: Room }>(ROOM_QUERY, { id: secret })).room.name).toBe('secret');
-      expect(await admin.refused(MESSAGES, { roomId: secret })).toMatchObject({ errorType: 'Unauthorized' });
+      expect((await admin.chat.rooms.get(secret))?.name).toBe('secret');
+      expect(await refusal(admin.chat.messages.list(secret))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(admin.chat.messages.send({ roomId: secret, body: 'early' }))).toEqual(NOT_A_MEMBER);
 
-      expect(await join(admin, secret)).toMatchObject({ status: 'JOINED', change: 'JOINED' });
-      expect(
-        (await admin.run<{ messages: { items: unknown[] } }>(MESSAGES, { roomId: secret })).messages.items,
-      ).toEqual([]);
-    });
-
-    it('refuses invitations by plain members and of members, and lets an invitee decline', async () => {
-      expect(await member.refused(INVITE_MEMBER, { roomId: general, userId: outsider.id })).toMatchObject({
+      expect(await admin.chat.members.join(secret)).toMatchObject({ status: 'JOINED', change: 'JOINED' });
+      expect(await admin.chat.messages.list(secret)).toEqual({ items: [], nextToken: null });
+      // An admin of one room is a plain member of another: inviting takes a role in this room.
+      expect(await refusal(admin.chat.members.invite(secret, outsider.id))).toEqual({
         errorType: 'Unauthorized',
         message: 'Only room owners and admins can inviteMember',
       });
-      expect(await owner.refused(INVITE_MEMBER, { roomId: secret, userId: admin.id })).toMatchObject({
+    });
+
+    it('refuses invitations by plain members, outsiders and of members, and lets an invitee decline', async () => {
+      expect(await refusal(member.chat.members.invite(general, outsider.id))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'Only room owners and admins can inviteMember',
+      });
+      expect(await refusal(outsider.chat.members.invite(secret, outsider.id))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(owner.chat.members.invite(secret, admin.id))).toEqual({
         errorType: 'Conflict',
         message: 'The user is already a member of this room',
       });
 
-      await owner.run(INVITE_MEMBER, { roomId: secret, userId: member.id });
-      const declined = await member.run<{ leaveRoom: Membership }>(LEAVE_ROOM, { roomId: secret });
-      expect(declined.leaveRoom).toMatchObject({ userId: member.id, status: 'NONE', change: 'LEFT' });
-      expect((await myRooms(member)).map((room) => room.id)).not.toContain(secret);
-      expect(await member.refused(JOIN_ROOM, { roomId: secret })).toMatchObject({ errorType: 'Unauthorized' });
+      await admin.chat.members.invite(general, outsider.id);
+      expect(await memberStates(owner, general)).toMatchObject({ [outsider.id]: 'MEMBER/INVITED' });
+      await owner.chat.members.remove(general, outsider.id);
+      expect(await memberStates(owner, general)).not.toHaveProperty(outsider.id);
+
+      await owner.chat.members.invite(secret, member.id);
+      const declined = await member.chat.members.leave(secret);
+      expect(declined).toMatchObject({ userId: member.id, status: 'NONE', change: 'LEFT', changedBy: member.id });
+      expect(await myRoomIds(member)).not.toContain(secret);
+      expect(await refusal(member.chat.members.join(secret))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'This room is private: you need an invitation to join it',
+      });
     });
   });
 
   describe('moderation', () => {
     it('mutes: the muted member reads but cannot send until unmuted', async () => {
-      const muted = await admin.run<{ muteMember: Membership }>(MUTE_MEMBER, { roomId: general, userId: member.id });
-      expect(muted.muteMember).toMatchObject({ muted: true, change: 'MUTED', changedBy: admin.id });
-      expect(await member.refused(SEND_MESSAGE, { input: { roomId: general, body: 'hi' } })).toMatchObject({
+      const muted = await admin.chat.members.mute(general, member.id);
+      expect(muted).toMatchObject({ userId: member.id, muted: true, change: 'MUTED', changedBy: admin.id });
+      expect(await refusal(member.chat.messages.send({ roomId: general, body: 'hi' }))).toEqual({
         errorType: 'Unauthorized',
         message: `You are muted in room ${general}`,
       });
-      await member.run(MESSAGES, { roomId: general });
+      await member.chat.messages.list(general);
+      expect((await member.chat.rooms.get(general))?.myMembership).toMatchObject({ muted: true });
 
-      const unmuted = await admin.run<{ unmuteMember: Membership }>(UNMUTE_MEMBER, {
-        roomId: general,
-        userId: member.id,
+      const unmuted = await admin.chat.members.unmute(general, member.id);
+      expect(unmuted).toMatchObject({ muted: false, change: 'UNMUTED', changedBy: admin.id });
+      expect(await member.chat.messages.send({ roomId: general, body: 'free again' })).toMatchObject({
+        authorId: member.id,
+        body: 'free again',
       });
-      expect(unmuted.unmuteMember).toMatchObject({ muted: false, change: 'UNMUTED' });
-      await send(member, general, 'free again');
     });
 
-    it('refuses muting by plain members, of higher roles, and of non-members', async () => {
-      expect(await member.refused(MUTE_MEMBER, { roomId: general, userId: admin.id })).toMatchObject({
+    it('refuses muting by plain members, of higher roles, of oneself and of non-members', async () => {
+      expect(await refusal(member.chat.members.mute(general, admin.id))).toEqual({
         errorType: 'Unauthorized',
+        message: 'Only room owners and admins can muteMember',
       });
-      expect(await admin.refused(MUTE_MEMBER, { roomId: general, userId: owner.id })).toMatchObject({
+      expect(await refusal(member.chat.members.unmute(general, admin.id))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'Only room owners and admins can unmuteMember',
+      });
+      expect(await refusal(admin.chat.members.mute(general, owner.id))).toEqual({
         errorType: 'Unauthorized',
         message: 'You can only muteMember members whose role is below yours',
       });
-      expect(await admin.refused(UNMUTE_MEMBER, { roomId: general, userId: outsider.id })).toMatchObject({
+      expect(await refusal(admin.chat.members.mute(general, admin.id))).toEqual({
+        errorType: 'ValidationError',
+        message: 'You cannot muteMember yourself',
+      });
+      expect(await refusal(admin.chat.members.unmute(general, outsider.id))).toEqual({
         errorType: 'NotFound',
+        message: 'The user is not a member of this room',
       });
-      expect(await outsider.refused(MUTE_MEMBER, { roomId: general, userId: member.id })).toMatchObject({
-        errorType: 'Unauthorized',
-      });
+      expect(await refusal(outsider.chat.members.mute(general, member.id))).toEqual(NOT_A_MEMBER);
+      expect((await owner.chat.members.list(general)).items.filter((m) => m.muted)).toEqual([]);
     });
 
     it('removes: the removed member loses access but may rejoin a public room', async () => {
-      expect(await member.refused(REMOVE_MEMBER, { roomId: general, userId: admin.id })).toMatchObject({
+      expect(await refusal(member.chat.members.remove(general, admin.id))).toEqual({
         errorType: 'Unauthorized',
+        message: 'Only room owners and admins can removeMember',
       });
-      expect(await admin.refused(REMOVE_MEMBER, { roomId: general, userId: owner.id })).toMatchObject({
+      expect(await refusal(admin.chat.members.remove(general, owner.id))).toEqual({
         errorType: 'Unauthorized',
+        message: 'You can only removeMember members whose role is below yours',
       });
-      expect(await admin.refused(REMOVE_MEMBER, { roomId: general, userId: outsider.id })).toMatchObject({
+      expect(await refusal(admin.chat.members.remove(general, outsider.id))).toEqual({
         errorType: 'NotFound',
+        message: 'The user is not a member of this room',
       });
-      expect(await admin.refused(REMOVE_MEMBER, { roomId: general, userId: admin.id })).toMatchObject({
+      expect(await refusal(admin.chat.members.remove(general, admin.id))).toEqual({
         errorType: 'ValidationError',
+        message: 'You cannot removeMember yourself',
       });
+      expect(await refusal(outsider.chat.members.remove(general, member.id))).toEqual(NOT_A_MEMBER);
 
-      const removed = await admin.run<{ removeMember: Membership }>(REMOVE_MEMBER, {
-        roomId: general,
-        userId: member.id,
-      });
-      expect(removed.removeMember).toMatchObject({
+      const removed = await admin.chat.members.remove(general, member.id);
+      expect(removed).toMatchObject({
         userId: member.id,
         status: 'NONE',
         change: 'REMOVED',
         changedBy: admin.id,
       });
-      expect(await member.refused(MESSAGES, { roomId: general })).toMatchObject({ errorType: 'Unauthorized' });
-      expect(await member.refused(SEND_MESSAGE, { input: { roomId: general, body: 'still here?' } })).toMatchObject({
-        errorType: 'Unauthorized',
+      expect(await refusal(member.chat.messages.list(general))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(member.chat.messages.send({ roomId: general, body: 'still here?' }))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(member.chat.members.list(general))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(member.chat.members.leave(general))).toEqual({
+        errorType: 'NotFound',
+        message: 'You are not a member of this room',
       });
-      await join(member, general);
+      expect(await myRoomIds(member)).not.toContain(general);
+      expect(await member.chat.members.join(general)).toMatchObject({ status: 'JOINED', change: 'JOINED' });
     });
 
     it('bans: the banned user cannot rejoin, read, be invited or erase the ban by leaving, until unbanned', async () => {
-      expect(await member.refused(BAN_MEMBER, { roomId: general, userId: admin.id })).toMatchObject({
+      expect(await refusal(member.chat.members.ban(general, admin.id))).toEqual({
         errorType: 'Unauthorized',
+        message: 'Only room owners and admins can banMember',
       });
-      expect(await admin.refused(BAN_MEMBER, { roomId: general, userId: owner.id })).toMatchObject({
+      expect(await refusal(admin.chat.members.ban(general, owner.id))).toEqual({
         errorType: 'Unauthorized',
+        message: 'You can only banMember members whose role is below yours',
       });
+      expect(await refusal(outsider.chat.members.ban(general, member.id))).toEqual(NOT_A_MEMBER);
 
-      const banned = await admin.run<{ banMember: Membership }>(BAN_MEMBER, { roomId: general, userId: member.id });
-      expect(banned.banMember).toMatchObject({ userId: member.id, status: 'BANNED', change: 'BANNED' });
-      expect(await member.refused(JOIN_ROOM, { roomId: general })).toMatchObject({
-        errorType: 'Unauthorized',
-        message: 'You are banned from this room',
-      });
-      expect(await member.refused(MESSAGES, { roomId: general })).toMatchObject({ errorType: 'Unauthorized' });
-      expect(await member.refused(LEAVE_ROOM, { roomId: general })).toMatchObject({ errorType: 'Unauthorized' });
-      expect(await admin.refused(INVITE_MEMBER, { roomId: general, userId: member.id })).toMatchObject({
+      const banned = await admin.chat.members.ban(general, member.id);
+      expect(banned).toMatchObject({ userId: member.id, status: 'BANNED', change: 'BANNED', changedBy: admin.id });
+      expect(await refusal(member.chat.members.join(general))).toEqual(BANNED);
+      expect(await refusal(member.chat.rooms.get(general))).toEqual(BANNED);
+      expect(await refusal(member.chat.messages.list(general))).toEqual(BANNED);
+      expect(await refusal(member.chat.messages.send({ roomId: general, body: 'let me back' }))).toEqual(BANNED);
+      expect(await refusal(member.chat.members.leave(general))).toEqual(BANNED);
+      expect(await refusal(admin.chat.members.invite(general, member.id))).toEqual({
         errorType: 'Conflict',
         message: 'The user is banned from this room',
       });
-      expect((await myRooms(member)).map((room) => room.id)).not.toContain(general);
+      expect(await myRoomIds(member)).not.toContain(general);
+      // Banning someone who never joined keeps them out before they arrive.
+      expect(await admin.chat.members.ban(general, outsider.id)).toMatchObject({ status: 'BANNED' });
+      expect(await refusal(outsider.chat.members.join(general))).toEqual(BANNED);
+      expect(await admin.chat.members.unban(general, outsider.id)).toMatchObject({ status: 'NONE' });
 
       // Owners and admins see bans in the member list; plain members don't.
-      await join(outsider, general);
-      const asAdmin = await admin.run<{ members: { items: Membership[] } }>(MEMBERS, { roomId: general });
-      expect(asAdmin.members.items.find((m) => m.userId === member.id)?.status).toBe('BANNED');
-      const asMember = await outsider.run<{ members: { items: Membership[] } }>(MEMBERS, { roomId: general });
-      expect(asMember.members.items.map((m) => m.userId).sort()).toEqual([owner.id, admin.id, outsider.id].sort());
-
-      expect(await outsider.refused(UNBAN_MEMBER, { roomId: general, userId: member.id })).toMatchObject({
-        errorType: 'Unauthorized',
+      await outsider.chat.members.join(general);
+      expect(await memberStates(admin, general)).toMatchObject({ [member.id]: 'MEMBER/BANNED' });
+      expect(await memberStates(outsider, general)).toEqual({
+        [owner.id]: 'OWNER/JOINED',
+        [admin.id]: 'ADMIN/JOINED',
+        [outsider.id]: 'MEMBER/JOINED',
       });
-      expect(await admin.refused(UNBAN_MEMBER, { roomId: general, userId: outsider.id })).toMatchObject({
+
+      expect(await refusal(outsider.chat.members.unban(general, member.id))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'Only room owners and admins can unbanMember',
+      });
+      expect(await refusal(admin.chat.members.unban(general, outsider.id))).toEqual({
         errorType: 'NotFound',
         message: 'The user is not banned from this room',
       });
-      const unbanned = await admin.run<{ unbanMember: Membership }>(UNBAN_MEMBER, {
-        roomId: general,
-        userId: member.id,
-      });
-      expect(unbanned.unbanMember).toMatchObject({ status: 'NONE', change: 'UNBANNED' });
-      await join(member, general);
-      await outsider.run(LEAVE_ROOM, { roomId: general });
+      const unbanned = await admin.chat.members.unban(general, member.id);
+      expect(unbanned).toMatchObject({ userId: member.id, status: 'NONE', change: 'UNBANNED', changedBy: admin.id });
+      expect(await member.chat.members.join(general)).toMatchObject({ status: 'JOINED' });
+      await outsider.chat.members.leave(general);
     });
   });
 
   describe('archiving', () => {
     it('lets only owners archive; an archived room is readable, unlisted and takes no messages or members', async () => {
-      expect(await admin.refused(ARCHIVE_ROOM, { roomId: general })).toMatchObject({
+      expect(await refusal(admin.chat.rooms.archive(general))).toEqual({
         errorType: 'Unauthorized',
         message: 'Only room owners can archiveRoom',
       });
-      const archived = await owner.run<{ archiveRoom: Room }>(ARCHIVE_ROOM, { roomId: general });
-      expect(archived.archiveRoom).toMatchObject({ id: general, archivedBy: owner.id, archivedAt: expect.any(String) });
-      expect((await owner.run<{ archiveRoom: Room }>(ARCHIVE_ROOM, { roomId: general })).archiveRoom.archivedAt).toBe(
-        archived.archiveRoom.archivedAt,
-      );
+      expect(await refusal(outsider.chat.rooms.archive(general))).toEqual(NOT_A_MEMBER);
+      const archived = await owner.chat.rooms.archive(general);
+      expect(archived).toMatchObject({ id: general, archivedBy: owner.id, archivedAt: expect.any(String) });
+      expect((await owner.chat.rooms.archive(general)).archivedAt).toBe(archived.archivedAt);
 
-      expect(await member.refused(SEND_MESSAGE, { input: { roomId: general, body: 'anyone?' } })).toMatchObject({
+      expect(await refusal(member.chat.messages.send({ roomId: general, body: 'anyone?' }))).toEqual({
         errorType: 'Conflict',
         message: `Room ${general} is archived`,
       });
-      expect(await outsider.refused(JOIN_ROOM, { roomId: general })).toMatchObject({ errorType: 'Conflict' });
-      expect(await admin.refused(UPDATE_ROOM, { input: { roomId: general, name: 'x' } })).toMatchObject({
+      expect(await refusal(outsider.chat.members.join(general))).toEqual({
         errorType: 'Conflict',
+        message: `Room ${general} is archived`,
       });
-      await member.run(MESSAGES, { roomId: general });
-      const listed = await outsider.run<{ publicRooms: { items: Room[] } }>(PUBLIC_ROOMS);
-      expect(listed.publicRooms.items.map((room) => room.id)).not.toContain(general);
+      expect(await refusal(admin.chat.rooms.update({ roomId: general, name: 'x' }))).toEqual({
+        errorType: 'Conflict',
+        message: `Room ${general} is archived`,
+      });
+      expect(await refusal(admin.chat.members.mute(general, member.id))).toEqual({
+        errorType: 'Conflict',
+        message: `Room ${general} is archived`,
+      });
+      expect((await member.chat.messages.list(general)).items.length).toBeGreaterThan(0);
+      expect(await publicRoomIds(outsider)).not.toContain(general);
 
-      expect(await admin.refused(UNARCHIVE_ROOM, { roomId: general })).toMatchObject({ errorType: 'Unauthorized' });
-      const restored = await owner.run<{ unarchiveRoom: Room }>(UNARCHIVE_ROOM, { roomId: general });
-      expect(restored.unarchiveRoom).toMatchObject({ archivedAt: null, archivedBy: null });
-      await send(member, general, 'back');
-      const relisted = await outsider.run<{ publicRooms: { items: Room[] } }>(PUBLIC_ROOMS);
-      expect(relisted.publicRooms.items.map((room) => room.id)).toContain(general);
+      expect(await refusal(admin.chat.rooms.unarchive(general))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'Only room owners can unarchiveRoom',
+      });
+      const restored = await owner.chat.rooms.unarchive(general);
+      expect(restored).toMatchObject({ archivedAt: null, archivedBy: null });
+      await member.chat.messages.send({ roomId: general, body: 'back' });
+      expect(await publicRoomIds(outsider)).toContain(general);
     });
   });
 
   describe('direct rooms', () => {
     it('opens the same room for both users every time, private to the two of them', async () => {
-      const opened = await owner.run<{ openDirectRoom: Membership & { room: Room } }>(OPEN_DIRECT_ROOM, {
-        userId: member.id,
-      });
-      const dm = opened.openDirectRoom.room;
+      const opened = await owner.chat.rooms.openDirect(member.id);
+      const dm = opened.room!;
       expect(dm).toMatchObject({ visibility: 'DIRECT', name: '', directUserIds: [owner.id, member.id].sort() });
-      expect(opened.openDirectRoom).toMatchObject({
+      expect(opened).toMatchObject({
+        roomId: dm.id,
         userId: owner.id,
         peerId: member.id,
         status: 'JOINED',
         change: 'DIRECT_OPENED',
       });
 
-      const again = await member.run<{ openDirectRoom: Membership }>(OPEN_DIRECT_ROOM, { userId: owner.id });
-      expect(again.openDirectRoom).toMatchObject({ roomId: dm.id, userId: member.id, peerId: owner.id });
-      expect((await myRooms(member)).map((room) => room.id)).toContain(dm.id);
+      const again = await member.chat.rooms.openDirect(owner.id);
+      expect(again).toMatchObject({ roomId: dm.id, userId: member.id, peerId: owner.id });
+      expect(await myRoomIds(member)).toContain(dm.id);
 
-      expect(await outsider.refused(ROOM_QUERY, { id: dm.id })).toMatchObject({ errorType: 'Unauthorized' });
-      expect(await outsider.refused(JOIN_ROOM, { roomId: dm.id })).toMatchObject({ errorType: 'Unauthorized' });
-      expect(await outsider.refused(MESSAGES, { roomId: dm.id })).toMatchObject({ errorType: 'Unauthorized' });
-      expect(await owner.refused(INVITE_MEMBER, { roomId: dm.id, userId: outsider.id })).toMatchObject({
+      expect(await refusal(outsider.chat.rooms.get(dm.id))).toEqual({
+        errorType: 'Unauthorized',
+        message: 'This room is private: only its members and invited users can see it',
+      });
+      expect(await refusal(outsider.chat.members.join(dm.id))).toMatchObject({ errorType: 'Unauthorized' });
+      expect(await refusal(outsider.chat.messages.list(dm.id))).toEqual(NOT_A_MEMBER);
+      expect(await refusal(owner.chat.members.invite(dm.id, outsider.id))).toEqual({
         errorType: 'ValidationError',
         message: 'inviteMember is not available in direct rooms',
       });
-      expect(await owner.refused(OPEN_DIRECT_ROOM, { userId: owner.id })).toMatchObject({
+      expect(await refusal(owner.chat.rooms.update({ roomId: dm.id, name: 'us' }))).toEqual({
         errorType: 'ValidationError',
+        message: 'updateRoom is not available in direct rooms',
+      });
+      expect(await refusal(owner.chat.members.mute(dm.id, member.id))).toEqual({
+        errorType: 'ValidationError',
+        message: 'muteMember is not available in direct rooms',
+      });
+      expect(await refusal(owner.chat.rooms.openDirect(owner.id))).toEqual({
+        errorType: 'ValidationError',
+        message: 'A direct room needs another user',
       });
     });
 
     it('brings back a member who left when either opens the room again', async () => {
-      const { openDirectRoom } = await owner.run<{ openDirectRoom: Membership }>(OPEN_DIRECT_ROOM, {
-        userId: admin.id,
-      });
-      await admin.run(LEAVE_ROOM, { roomId: openDirectRoom.roomId });
-      expect(await admin.refused(MESSAGES, { roomId: openDirectRoom.roomId })).toMatchObject({
-        errorType: 'Unauthorized',
-      });
-      await owner.run(OPEN_DIRECT_ROOM, { userId: admin.id });
-      await admin.run(MESSAGES, { roomId: openDirectRoom.roomId });
+      const { roomId } = await owner.chat.rooms.openDirect(admin.id);
+      expect(await admin.chat.members.leave(roomId)).toMatchObject({ status: 'NONE', change: 'LEFT' });
+      expect(await refusal(admin.chat.messages.list(roomId))).toEqual(NOT_A_MEMBER);
+      await owner.chat.rooms.openDirect(admin.id);
+      expect(await admin.chat.messages.list(roomId)).toEqual({ items: [], nextToken: null });
       // Either member may also rejoin their own direct room.
-      await admin.run(LEAVE_ROOM, { roomId: openDirectRoom.roomId });
-      expect(await join(admin, openDirectRoom.roomId)).toMatchObject({ status: 'JOINED', peerId: owner.id });
+      await admin.chat.members.leave(roomId);
+      expect(await admin.chat.members.join(roomId)).toMatchObject({ status: 'JOINED', peerId: owner.id });
     });
   });
 
@@ -535,6 +603,22 @@ describe('chat rooms and membership', () => {
         errorType: 'Unauthorized',
         message: 'Not Authorized to access createRoom on type Mutation',
       });
+    });
+  });
+
+  describe('signing out', () => {
+    it('refuses a signed-out user’s calls until they sign in again', async () => {
+      const room = await outsider.chat.rooms.create({ name: 'left behind', visibility: 'PRIVATE' });
+      await outsider.chat.auth.signOut();
+      // Amplify refuses before sending anything: there is no token to send.
+      expect(await refusal(outsider.chat.rooms.mine())).toEqual({ errorType: undefined, message: 'No federated jwt' });
+      await expect(outsider.chat.auth.currentUserId()).rejects.toMatchObject({ name: 'UserUnAuthenticatedException' });
+
+      // addUser's password scheme (test/support/cloud.ts).
+      const signedIn = await outsider.chat.auth.signIn('outsider@example.com', 'Passw0rd!outsider');
+      expect(signedIn).toMatchObject({ isSignedIn: true });
+      expect(await outsider.chat.auth.currentUserId()).toBe(outsider.id);
+      expect((await outsider.chat.rooms.get(room.id))?.myMembership).toMatchObject({ role: 'OWNER' });
     });
   });
 });

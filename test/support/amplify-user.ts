@@ -2,11 +2,8 @@
  * Drives one aws-amplify v6 user in a worker thread, so a test can have several signed-in users at once, each
  * with its own real-time socket, exactly as separate apps would.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
+import { bundledWorker } from './worker-bundle.js';
 
 export type WorkerCommand =
   | { readonly id: number; readonly op: 'signIn'; readonly email: string; readonly password: string }
@@ -35,31 +32,7 @@ export interface SubscriptionEvents {
   readonly errors: unknown[];
 }
 
-const WORKER_SOURCE = fileURLToPath(new URL('./amplify-user-worker.ts', import.meta.url));
-let workerFile: Promise<string> | undefined;
-
-/** Worker threads don't inherit vitest's TypeScript transform: build the worker to JavaScript once per process. */
-function compiledWorker(): Promise<string> {
-  // Inside the repo, so the bundle's external imports (aws-amplify, ws) resolve from node_modules.
-  const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
-  workerFile ??= mkdir(cacheDir, { recursive: true })
-    .then(() => mkdtemp(path.join(cacheDir, 'wavechat-amplify-user-')))
-    .then(async (dir) => {
-    const outfile = path.join(dir, 'worker.mjs');
-    await build({
-      entryPoints: [WORKER_SOURCE],
-      outfile,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      packages: 'external',
-      absWorkingDir: path.dirname(WORKER_SOURCE),
-      logLevel: 'error',
-    });
-    return outfile;
-  });
-  return workerFile;
-}
+const WORKER_ENTRY = new URL('./amplify-user-worker.ts', import.meta.url);
 
 export class AmplifyUser {
   private readonly worker: Promise<Worker>;
@@ -71,7 +44,7 @@ export class AmplifyUser {
   private readonly ready: Promise<void>;
 
   constructor(outputs: unknown, caPem: string) {
-    this.worker = compiledWorker().then((file) => new Worker(file, { workerData: { outputs, caPem } }));
+    this.worker = bundledWorker(WORKER_ENTRY).then((file) => new Worker(file, { workerData: { outputs, caPem } }));
     this.ready = this.worker.then(
       (worker) =>
         new Promise((resolve, reject) => {
