@@ -11,9 +11,6 @@ import {
   getArgumentValues,
   getOperationAST,
   getVariableValues,
-  parse,
-  print,
-  validate,
   type DocumentNode,
   type ExecutionResult,
   type FieldNode,
@@ -36,6 +33,7 @@ import { resolverKey, type LoadedApi, type LoadedResolver } from './load.js';
 import { runResolver } from './resolve.js';
 import type { StartResult, SubscriptionStartRequest } from '../realtime/types.js';
 import { SubscriptionRegistry } from './subscriptions.js';
+import { DocumentCache, type PreparedDocument } from './documents.js';
 
 /** AppSync allows this many distinct `extensions.invalidateSubscriptions` calls per request. */
 const MAX_INVALIDATIONS_PER_REQUEST = 5;
@@ -99,10 +97,12 @@ interface ExecutionState {
  */
 export class GraphqlEngine {
   readonly subscriptions: SubscriptionRegistry;
+  private readonly documents: DocumentCache;
   private readonly authApi: { defaultMode: AuthMode; additionalModesEnabled: boolean };
 
   constructor(private readonly options: GraphqlEngineOptions) {
     this.subscriptions = new SubscriptionRegistry(options.api.schema);
+    this.documents = new DocumentCache(options.api.schema);
     const authorization = options.api.definition.authorization;
     this.authApi = {
       defaultMode: authorization.defaultMode,
@@ -113,8 +113,7 @@ export class GraphqlEngine {
   /** Runs a query or mutation; throws {@link MalformedQueryError} when the query does not parse. */
   async execute(request: GraphqlRequest): Promise<GraphqlResponse> {
     const { schema } = this.options.api;
-    const document = parseQuery(request.query);
-    const validationErrors = validate(schema, document);
+    const { document, validationErrors } = this.prepare(request.query);
     if (validationErrors.length > 0) {
       return { data: null, errors: validationErrors.map((e) => validationEntry(e)) };
     }
@@ -166,13 +165,13 @@ export class GraphqlEngine {
     if (typeof request !== 'object' || request === null || typeof request.query !== 'string') {
       return refuse('payload.data must be a JSON object with a "query" string.', 'MalformedHttpRequestException');
     }
-    let document: DocumentNode;
+    let prepared: PreparedDocument;
     try {
-      document = parseQuery(request.query);
+      prepared = this.prepare(request.query);
     } catch (error) {
       return refuse((error as Error).message, 'MalformedHttpRequestException');
     }
-    const validationErrors = validate(schema, document);
+    const { document, validationErrors } = prepared;
     if (validationErrors.length > 0) return { ok: false, errors: validationErrors.map((e) => ({ ...validationEntry(e) })) };
     const operation = getOperationAST(document);
     if (!operation || operation.operation !== 'subscription') {
@@ -218,13 +217,22 @@ export class GraphqlEngine {
       field: field.name,
       document,
       variables,
-      projectionKey: `${print(document)}\u0000${JSON.stringify(variables)}`,
+      projectionKey: `${prepared.printed}\u0000${JSON.stringify(variables)}`,
       args,
       filter,
       invalidationFilter,
       sink: start.sink,
     });
     return { ok: true };
+  }
+
+  /** The parsed and validated query; throws {@link MalformedQueryError} when it does not parse. */
+  private prepare(query: string): PreparedDocument {
+    try {
+      return this.documents.prepare(query);
+    } catch (error) {
+      throw new MalformedQueryError(`Unable to parse GraphQL query. ${(error as Error).message}`);
+    }
   }
 
   stopSubscription(connectionId: string, subscriptionId: string): void {
@@ -331,14 +339,6 @@ export class GraphqlEngine {
       const payload = unalias(value, fieldNode.selectionSet, fragments) as Record<string, unknown>;
       for (const subscriptionField of subscriptionFields) this.subscriptions.publish(subscriptionField, payload);
     }
-  }
-}
-
-function parseQuery(query: string): DocumentNode {
-  try {
-    return parse(query);
-  } catch (error) {
-    throw new MalformedQueryError(`Unable to parse GraphQL query. ${(error as Error).message}`);
   }
 }
 
