@@ -3,22 +3,39 @@
  * functions, an API Gateway WebSocket API and DynamoDB stream consumers, composed from the app description.
  * Knows AWS, not chat: the description says what to run. `npm start` and the end-to-end tests both use it.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT_ID } from './account.js';
 import type { IamPrincipal } from './appsync/auth/types.js';
 import type { GraphqlApiDefinition, TableDefinition } from './appsync/description.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import type { WebSocketApiDefinition } from './apigateway-websocket/description.js';
-import { startWebSocketGateway, type WebSocketGateway } from './apigateway-websocket/index.js';
+import {
+  startWebSocketGateway,
+  type ConnectionsThrottleOptions,
+  type WebSocketGateway,
+} from './apigateway-websocket/index.js';
 import { provisionUserPool, startCognitoLocal, type UserPoolInfo } from './cognito/index.js';
-import { createDynamoDbClient, createTables, LOCAL_REGION, startDynamoDbLocal } from './dynamodb/index.js';
+import {
+  createDynamoDbClient,
+  createTables,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+} from './dynamodb/index.js';
+import { dynamoDbLocalPaths } from './dynamodb/emulator-location.mjs';
 import type { StreamConsumerDefinition } from './dynamodb-streams/description.js';
 import { startStreamPoller, type StreamPoller } from './dynamodb-streams/index.js';
 import { startLocalEventBridge, type LocalEventBridge } from './eventbridge/index.js';
 import type { AppOutput, EnvironmentValue, LambdaFunctionDefinition } from './lambda/description.js';
 import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.js';
+import { DynamoDbLocalFetchError } from './errors.js';
+import { silentLogger, type LocalLogger } from './logging/logger.js';
+import { silentProgress, type Progress } from './logging/progress.js';
 
 
 /**
@@ -41,10 +58,17 @@ export interface LocalCloudOptions {
   readonly webSocketApi?: WebSocketApiDefinition;
   /** DynamoDB stream → Lambda mappings. @default [] */
   readonly streamConsumers?: readonly StreamConsumerDefinition[];
-  /** Where Lambda functions' log lines go. @default standard error */
+  /** Where Lambda functions' log lines go. @default `logger` at debug when given, else standard error */
   readonly lambdaLog?: (functionName: string, line: string) => void;
-  /** Failed stream deliveries (they are retried), for logs. @default standard error */
+  /** Failed stream deliveries (they are retried), for logs. @default `logger` at warn if given, else standard error */
   readonly onStreamError?: (error: unknown) => void;
+  /**
+   * Request logs of every service (each line tagged with its `service`): AppSync HTTP and real-time, the WebSocket
+   * gateway, Lambda invocations, stream batches. @default silent
+   */
+  readonly logger?: LocalLogger;
+  /** Start-up steps (fetching DynamoDB Local when missing, starting each service). @default silent */
+  readonly progress?: Progress;
   /** Directory the description's paths are relative to. */
   readonly rootDir: string;
   /**
@@ -61,6 +85,11 @@ export interface LocalCloudOptions {
   };
   /** Real-time keep-alive interval. @default 60000 */
   readonly keepAliveIntervalMs?: number;
+  /**
+   * Throttles the WebSocket API's `@connections` calls (429 LimitExceededException beyond the rate), as AWS's
+   * account-level API Gateway throttle does. @default no throttle
+   */
+  readonly connectionsThrottle?: ConnectionsThrottleOptions;
 }
 
 export interface LocalCloud {
@@ -73,6 +102,8 @@ export interface LocalCloud {
   readonly streamPollers: readonly StreamPoller[];
   /** The app's EventBridge bus (`eventBusName`), present when the app has functions: what was published on it. */
   readonly eventBus: LocalEventBus | null;
+  /** The DynamoDB Local process (`restart()` it after a crash; the endpoint stays the same). */
+  readonly dynamodb: DynamoDbLocal;
   readonly dynamodbEndpoint: string;
   readonly cognitoEndpoint: string;
   readonly userPool: UserPoolInfo;
@@ -143,40 +174,64 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const s of stops.reverse()) await s().catch(() => undefined);
     if (ephemeralDir) await rm(ephemeralDir, { recursive: true, force: true });
   };
+  const progress = options.progress ?? silentProgress;
+  const logger = options.logger ?? silentLogger;
   try {
     const dynamoDataDir = options.stateDir ? path.join(stateDir, 'dynamodb') : undefined;
     if (dynamoDataDir) await mkdir(dynamoDataDir, { recursive: true });
     const cognitoDir = path.join(stateDir, 'cognito');
     await mkdir(cognitoDir, { recursive: true });
 
-    const [dynamodb, cognito] = await Promise.all([
-      startDynamoDbLocal({ port: options.ports?.dynamodb, dataDir: dynamoDataDir }),
-      startCognitoLocal({ port: options.ports?.cognito, dataDir: cognitoDir }),
+    // Both settle before going on, so a failure of one never leaves the other starting after `stop()` ran.
+    const [dynamodbStart, cognitoStart] = await Promise.allSettled([
+      (async () => {
+        if (!existsSync(dynamoDbLocalPaths().jarPath)) {
+          await progress.step('Fetching DynamoDB Local into the cache (first run only)', fetchDynamoDbLocal);
+        }
+        const started = await progress.step('Starting DynamoDB Local', () =>
+          startDynamoDbLocal({ port: options.ports?.dynamodb, dataDir: dynamoDataDir }),
+        );
+        stops.push(() => started.stop());
+        return started;
+      })(),
+      progress.step('Starting cognito-local', async () => {
+        const started = await startCognitoLocal({ port: options.ports?.cognito, dataDir: cognitoDir });
+        stops.push(() => started.stop());
+        return started;
+      }),
     ]);
-    stops.push(() => dynamodb.stop(), () => cognito.stop());
+    if (dynamodbStart.status === 'rejected') throw dynamodbStart.reason;
+    if (cognitoStart.status === 'rejected') throw cognitoStart.reason;
+    const [dynamodb, cognito] = [dynamodbStart.value, cognitoStart.value];
 
     const client = createDynamoDbClient(dynamodb.endpoint);
     stops.push(async () => client.destroy());
-    const [userPool] = await Promise.all([
-      provisionUserPool(cognito.endpoint, { poolName: options.api.name, clientName: `${options.api.name}-app` }),
-      createTables(client, tablesOf(options.api)),
-    ]);
+    const [userPool] = await progress.step('Creating the user pool and tables', () =>
+      Promise.all([
+        provisionUserPool(cognito.endpoint, { poolName: options.api.name, clientName: `${options.api.name}-app` }),
+        createTables(client, tablesOf(options.api)),
+      ]),
+    );
 
-    const appsync = await startLocalAppSync({
-      definition: options.api,
-      rootDir: options.rootDir,
-      dynamodb: client,
-      tlsDir: path.join(stateDir, 'tls'),
-      port: options.ports?.appsync,
-      keepAliveIntervalMs: options.keepAliveIntervalMs,
-      auth: {
-        userPool: { issuer: userPool.issuer, jwksUri: userPool.jwksUri, clientIds: [userPool.userPoolClientId] },
-        iam: { region: LOCAL_REGION, principals: [LOCAL_BACKEND_PRINCIPAL] },
-      },
-    });
+    const appsync = await progress.step('Starting AppSync (resolvers, TLS)', () =>
+      startLocalAppSync({
+        definition: options.api,
+        rootDir: options.rootDir,
+        dynamodb: client,
+        tlsDir: path.join(stateDir, 'tls'),
+        port: options.ports?.appsync,
+        keepAliveIntervalMs: options.keepAliveIntervalMs,
+        auth: {
+          userPool: { issuer: userPool.issuer, jwksUri: userPool.jwksUri, clientIds: [userPool.userPoolClientId] },
+          iam: { region: LOCAL_REGION, principals: [LOCAL_BACKEND_PRINCIPAL] },
+        },
+        ide: { userPool: { endpoint: cognito.endpoint, clientId: userPool.userPoolClientId } },
+        logger: options.logger?.child({ service: 'appsync' }),
+      }),
+    );
     stops.push(() => appsync.close());
 
-    const backend = await startBackend(options, {
+    const backend = await startBackend(options, logger, progress, {
       graphqlUrl: appsync.graphqlUrl,
       dynamodbEndpoint: dynamodb.endpoint,
       userPool,
@@ -222,6 +277,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambdas: backend.lambdas,
       streamPollers: backend.streamPollers,
       eventBus: backend.eventBus,
+      dynamodb,
       dynamodbEndpoint: dynamodb.endpoint,
       cognitoEndpoint: cognito.endpoint,
       userPool,
@@ -233,6 +289,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/** Runs `local/dynamodb/install.mjs` (npm's postinstall step) for a cache that lacks DynamoDB Local. */
+function fetchDynamoDbLocal(): Promise<void> {
+  const script = fileURLToPath(new URL('./dynamodb/install.mjs', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', (error) => reject(new DynamoDbLocalFetchError(error.message)));
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new DynamoDbLocalFetchError(output))));
+  });
 }
 
 /** Every table the API's data sources use, once each. */
@@ -257,6 +326,8 @@ interface Backend {
  */
 async function startBackend(
   options: LocalCloudOptions,
+  logger: LocalLogger,
+  progress: Progress,
   services: { graphqlUrl: string; dynamodbEndpoint: string; userPool: UserPoolInfo },
 ): Promise<Backend> {
   const functions = options.functions ?? [];
@@ -274,13 +345,18 @@ async function startBackend(
   const eventBridge = await startLocalEventBridge({ buses: [eventBusName], region: LOCAL_REGION });
   let webSocket: WebSocketGateway | null;
   try {
-    webSocket = options.webSocketApi
-      ? await startWebSocketGateway({
-          definition: options.webSocketApi,
-          invoke,
-          port: options.ports?.websocket,
-          region: LOCAL_REGION,
-        })
+    const webSocketApi = options.webSocketApi;
+    webSocket = webSocketApi
+      ? await progress.step('Starting the WebSocket gateway', () =>
+          startWebSocketGateway({
+            definition: webSocketApi,
+            invoke,
+            port: options.ports?.websocket,
+            region: LOCAL_REGION,
+            connectionsThrottle: options.connectionsThrottle,
+            logger: options.logger?.child({ service: 'websocket' }),
+          }),
+        )
       : null;
   } catch (error) {
     await eventBridge.close();
@@ -294,8 +370,9 @@ async function startBackend(
     userPoolIssuer: services.userPool.issuer,
     eventBusName,
   };
+  const lambdaLogger = logger.child({ service: 'lambda' });
   try {
-    lambdas = await startLambdaRuntime({
+    lambdas = await progress.step(`Bundling ${functions.length} Lambda functions`, () => startLambdaRuntime({
       functions,
       rootDir: options.rootDir,
       region: LOCAL_REGION,
@@ -310,8 +387,13 @@ async function startBackend(
         // No X-Ray daemon locally: Powertools Tracer would report every missing segment.
         POWERTOOLS_TRACE_ENABLED: 'false',
       },
-      log: options.lambdaLog,
-    });
+      log:
+        options.lambdaLog ??
+        (options.logger
+          ? (functionName, line) => lambdaLogger.debug({ functionName }, `[${functionName}] ${line}`)
+          : undefined),
+      logger: options.logger ? lambdaLogger : undefined,
+    }));
   } catch (error) {
     await webSocket?.close();
     await eventBridge.close();
@@ -319,17 +401,26 @@ async function startBackend(
   }
   const started: LambdaRuntime = lambdas;
   const streamPollers: StreamPoller[] = [];
+  const streamLogger = logger.child({ service: 'streams' });
+  const onStreamError =
+    options.onStreamError ??
+    (options.logger
+      ? (error: unknown) => streamLogger.warn({ err: error }, 'stream delivery failed (retried)')
+      : undefined);
   try {
     for (const consumer of options.streamConsumers ?? []) {
       streamPollers.push(
-        await startStreamPoller({
-          endpoint: services.dynamodbEndpoint,
-          tableName: consumer.table,
-          consumer,
-          region: LOCAL_REGION,
-          invoke: (event) => started.invoke(consumer.function, event),
-          onError: options.onStreamError,
-        }),
+        await progress.step(`Starting the stream poller for ${consumer.function}`, () =>
+          startStreamPoller({
+            endpoint: services.dynamodbEndpoint,
+            tableName: consumer.table,
+            consumer,
+            region: LOCAL_REGION,
+            invoke: (event) => started.invoke(consumer.function, event),
+            onError: onStreamError,
+            logger: options.logger ? streamLogger : undefined,
+          }),
+        ),
       );
     }
   } catch (error) {

@@ -7,6 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './auth/index.js';
 import { UnauthorizedError } from './auth/index.js';
 import { MalformedQueryError, type GraphqlEngine } from './engine/engine.js';
+import type { Authentication } from './auth/types.js';
+import type { LocalLogger } from '../logging/logger.js';
+import { describeCaller, summariseOperation } from '../logging/graphql.js';
 
 /** Largest request body accepted, in bytes. */
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -27,6 +30,15 @@ export interface GraphqlHttpHandlerOptions {
   readonly authenticator: Authenticator;
   /** @default 1 MiB */
   readonly maxBodyBytes?: number;
+  /** One info line per POST: operation, caller, status, duration. @default silent */
+  readonly logger?: LocalLogger;
+}
+
+/** What a POST turned out to be, filled in as it is read, for its log line. */
+interface RequestNote {
+  query?: string;
+  operationName?: string | null;
+  auth?: Authentication;
 }
 
 /** Answers requests to `path`; returns false (leaving the response alone) for other paths. */
@@ -52,7 +64,9 @@ export function createGraphqlHttpHandler(options: GraphqlHttpHandlerOptions): Gr
       reply(res, 405, { errors: [{ errorType: 'MethodNotAllowedException', message: `Use POST ${options.path}.` }] }, 'MethodNotAllowedException');
       return true;
     }
-    void handlePost(req, res, options, maxBodyBytes).catch((error: unknown) => {
+    const note: RequestNote = {};
+    if (options.logger?.isLevelEnabled('info')) logWhenFinished(options.logger, res, note);
+    void handlePost(req, res, options, maxBodyBytes, note).catch((error: unknown) => {
       if (!res.headersSent) {
         reply(res, 500, { errors: [{ errorType: 'InternalFailure', message: (error as Error).message }] }, 'InternalFailure');
       }
@@ -61,7 +75,13 @@ export function createGraphqlHttpHandler(options: GraphqlHttpHandlerOptions): Gr
   };
 }
 
-async function handlePost(req: IncomingMessage, res: ServerResponse, options: GraphqlHttpHandlerOptions, maxBodyBytes: number) {
+async function handlePost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: GraphqlHttpHandlerOptions,
+  maxBodyBytes: number,
+  note: RequestNote,
+) {
   const body = await readBody(req, maxBodyBytes);
   if (body === null) {
     reply(res, 413, { errors: [{ errorType: 'PayloadTooLargeException', message: `Request body exceeds ${maxBodyBytes} bytes.` }] }, 'PayloadTooLargeException');
@@ -87,6 +107,8 @@ async function handlePost(req: IncomingMessage, res: ServerResponse, options: Gr
     malformed(res, 'Variables must be a JSON object.');
     return;
   }
+  note.query = request.query;
+  note.operationName = typeof request.operationName === 'string' ? request.operationName : null;
   const headers = requestHeaders(req);
   let auth;
   try {
@@ -104,6 +126,7 @@ async function handlePost(req: IncomingMessage, res: ServerResponse, options: Gr
     }
     throw error;
   }
+  note.auth = auth;
   try {
     const response = await options.engine.execute({
       query: request.query,
@@ -120,6 +143,19 @@ async function handlePost(req: IncomingMessage, res: ServerResponse, options: Gr
     }
     throw error;
   }
+}
+
+/** `query myRooms by alice@example.com → 200 (12 ms)` once the response is sent. */
+function logWhenFinished(logger: LocalLogger, res: ServerResponse, note: RequestNote): void {
+  const startedAt = performance.now();
+  res.once('finish', () => {
+    const durationMs = Math.round(performance.now() - startedAt);
+    const operation = note.query === undefined ? null : summariseOperation(note.query, note.operationName);
+    const caller = note.auth ? describeCaller(note.auth) : 'unauthenticated';
+    const what = operation ? `${operation.type} ${operation.name}` : 'unreadable request';
+    const fields = { operationType: operation?.type, operationName: operation?.name, principal: caller, durationMs };
+    logger.info({ ...fields, status: res.statusCode }, `${what} by ${caller} → ${res.statusCode} (${durationMs} ms)`);
+  });
 }
 
 /** The body, or null when it is larger than allowed. */

@@ -1,6 +1,7 @@
 /**
  * The local AppSync endpoint: one port serving `POST /graphql` and the real-time WebSocket on
- * `/graphql/realtime`, over plain HTTP and TLS alike (aws-amplify v6 always opens `wss://`).
+ * `/graphql/realtime`, over plain HTTP and TLS alike (aws-amplify v6 always opens `wss://`), and for browsers the
+ * GraphQL IDE (`ide/`) at `GET /graphql`.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,9 +15,11 @@ import type { DataSourceDefinition, GraphqlApiDefinition } from './description.j
 import { GraphqlEngine } from './engine/engine.js';
 import { loadApi } from './engine/load.js';
 import { createGraphqlHttpHandler } from './http.js';
-import { attachRealtime } from './realtime/index.js';
+import { attachRealtime, REALTIME_PATH_SUFFIX } from './realtime/index.js';
 import { AppSyncJsRuntime } from './runtime/index.js';
 import { ensureLocalCertificates, listenHttpAndHttps } from './tls/index.js';
+import { createIdeHandler, type IdeUserPool } from './ide/index.js';
+import type { LocalLogger } from '../logging/logger.js';
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -36,6 +39,13 @@ export interface LocalAppSyncOptions {
   readonly port?: number;
   /** Real-time keep-alive interval. @default 60000 */
   readonly keepAliveIntervalMs?: number;
+  /**
+   * The GraphQL IDE a browser gets at `GET /graphql` (and `/`): the user pool its sign-in box uses, and where its
+   * bundle is cached (built at first use). @default no sign-in box; `<rootDir>/node_modules/.cache/wavechat/ide`
+   */
+  readonly ide?: { readonly userPool?: IdeUserPool; readonly cacheDir?: string };
+  /** One line per HTTP request and real-time connect/start/stop/disconnect; deliveries at debug. @default silent */
+  readonly logger?: LocalLogger;
 }
 
 export interface LocalAppSync {
@@ -69,10 +79,21 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     ...options.auth,
     modes: [definition.authorization.defaultMode, ...(definition.authorization.additionalModes ?? [])],
   });
-  const handleHttp = createGraphqlHttpHandler({ path: GRAPHQL_PATH, engine, authenticator });
+  const handleHttp = createGraphqlHttpHandler({ path: GRAPHQL_PATH, engine, authenticator, logger: options.logger });
+  const handleIde = createIdeHandler({
+    config: {
+      apiName: definition.name,
+      graphqlPath: GRAPHQL_PATH,
+      realtimePath: GRAPHQL_PATH + REALTIME_PATH_SUFFIX,
+      userPool: options.ide?.userPool ?? null,
+    },
+    cacheDir: options.ide?.cacheDir ?? path.join(options.rootDir, 'node_modules', '.cache', 'wavechat', 'ide'),
+    logger: options.logger,
+  });
   const realtime = attachRealtime({
     graphqlPath: GRAPHQL_PATH,
     keepAliveIntervalMs: options.keepAliveIntervalMs,
+    logger: options.logger,
     backend: {
       authenticate: (request) => authenticator.authenticate(request),
       start: (start) => engine.startSubscription(start),
@@ -87,7 +108,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     port: options.port ?? 0,
     tls: { certPem: certificates.certPem, keyPem: certificates.keyPem },
     onRequest: (req, res) => {
-      if (!handleHttp(req, res)) {
+      if (!handleIde(req, res) && !handleHttp(req, res)) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not found' }));
       }
     },
@@ -98,7 +119,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const authority = `${host.includes(':') ? `[${host}]` : host}:${listener.port}`;
   return {
     graphqlUrl: `http://${authority}${GRAPHQL_PATH}`,
-    realtimeUrl: `wss://${authority}${GRAPHQL_PATH}/realtime`,
+    realtimeUrl: `wss://${authority}${GRAPHQL_PATH}${REALTIME_PATH_SUFFIX}`,
     port: listener.port,
     caFile: certificates.caFile,
     caCertPem: certificates.caCertPem,

@@ -20,6 +20,7 @@ import {
   logGroupName,
   newLogStreamName,
 } from './handler.js';
+import type { LocalLogger } from '../logging/logger.js';
 
 export interface LambdaRuntimeOptions {
   readonly functions: readonly LambdaFunctionDefinition[];
@@ -35,6 +36,8 @@ export interface LambdaRuntimeOptions {
   readonly maxConcurrencyPerFunction?: number;
   /** Where worker console output goes (one line each, prefixed with the function name). @default process.stderr */
   readonly log?: (functionName: string, line: string) => void;
+  /** One info line per invocation: function, outcome, duration. @default silent */
+  readonly logger?: LocalLogger;
 }
 
 export interface LambdaRuntime {
@@ -212,7 +215,19 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     async invoke(functionName, event) {
       const pool = pools.get(functionName);
       if (pool === undefined) throw new LambdaFunctionNotFoundError(functionName, [...pools.keys()]);
-      return pool.invoke(jsonCopy(event));
+      const { logger } = options;
+      if (!logger) return pool.invoke(jsonCopy(event));
+      const startedAt = performance.now();
+      try {
+        const result = await pool.invoke(jsonCopy(event));
+        const durationMs = Math.round(performance.now() - startedAt);
+        logger.info({ functionName, durationMs }, `invoke ${functionName}: ok (${durationMs} ms)`);
+        return result;
+      } catch (error) {
+        const durationMs = Math.round(performance.now() - startedAt);
+        logger.warn({ functionName, durationMs, err: error }, `invoke ${functionName}: failed (${durationMs} ms)`);
+        throw error;
+      }
     },
     async close() {
       await Promise.all([...pools.values()].map((pool) => pool.close()));

@@ -13,6 +13,8 @@ import {
 } from './handshake.js';
 import { GRAPHQL_WS_SUBPROTOCOL, REALTIME_PATH_SUFFIX } from './protocol.js';
 import type { RealtimeBackend } from './types.js';
+import type { LocalLogger } from '../../logging/logger.js';
+import { withRealtimeLogging } from '../../logging/realtime.js';
 
 export interface RealtimeOptions {
   /** Path of the GraphQL endpoint, e.g. `/graphql`; upgrades to `<graphqlPath>/realtime` and `<graphqlPath>` are ours. */
@@ -24,8 +26,13 @@ export interface RealtimeOptions {
   readonly connectionTimeoutMs?: number;
   /** The server closes every connection after this long, as AppSync does after 24 hours. @default 86400000 */
   readonly maxConnectionDurationMs?: number;
-  /** Further `start`s get a `LimitExceededError`. @default unlimited */
+  /**
+   * Subscriptions one connection may hold; further `start`s get `MaxSubscriptionsReachedError`. @default 100, AppSync's
+   * "Subscriptions per connection" quota
+   */
   readonly maxSubscriptionsPerConnection?: number;
+  /** Connect, start, stop and disconnect at info, each delivered event at debug. @default silent */
+  readonly logger?: LocalLogger;
 }
 
 export interface RealtimeServer {
@@ -43,12 +50,15 @@ export interface RealtimeServer {
 const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 60_000;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 300_000;
 const DEFAULT_MAX_CONNECTION_DURATION_MS = 24 * 60 * 60 * 1000;
+/** AppSync's default (adjustable) quota of subscriptions per real-time connection. */
+export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 
 /**
  * Serves the AppSync real-time WebSocket protocol as aws-amplify v6 speaks it, on top of an HTTP(S) server's
  * `upgrade` event.
  *
- * @throws RealtimeOptionsError when `graphqlPath` does not start with `/` or a duration is not positive.
+ * @throws RealtimeOptionsError when `graphqlPath` does not start with `/`, a duration is not positive or the
+ *   subscription quota is not a positive whole number.
  * @example
  * ```ts
  * const realtime = attachRealtime({ graphqlPath: '/graphql', backend: engine.realtimeBackend });
@@ -74,7 +84,11 @@ export function attachRealtime(options: RealtimeOptions): RealtimeServer {
       if (!ownPaths.has(requestPath(req.url))) return false;
       const handshake = readHandshake(req);
       webSocketServer.handleUpgrade(req, socket, head, (webSocket) => {
-        const connection = new RealtimeConnection(randomUUID(), options.backend, settings, {
+        const connectionId = randomUUID();
+        const backend = options.logger
+          ? withRealtimeLogging(options.backend, options.logger, connectionId)
+          : options.backend;
+        const connection = new RealtimeConnection(connectionId, backend, settings, {
           send: (text) => webSocket.send(text),
           close: (code, reason) => webSocket.close(code, reason),
         });
@@ -113,10 +127,13 @@ function resolveSettings(options: RealtimeOptions): ConnectionSettings {
     keepAliveIntervalMs: options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS,
     connectionTimeoutMs: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     maxConnectionDurationMs: options.maxConnectionDurationMs ?? DEFAULT_MAX_CONNECTION_DURATION_MS,
-    maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
+    maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
   };
   for (const name of ['keepAliveIntervalMs', 'connectionTimeoutMs', 'maxConnectionDurationMs'] as const) {
     if (!(settings[name] > 0)) throw new RealtimeOptionsError(`${name} must be a positive number of milliseconds.`);
+  }
+  if (!Number.isInteger(settings.maxSubscriptionsPerConnection) || settings.maxSubscriptionsPerConnection < 1) {
+    throw new RealtimeOptionsError('maxSubscriptionsPerConnection must be a positive whole number.');
   }
   return settings;
 }
