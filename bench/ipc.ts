@@ -33,10 +33,17 @@ export interface ResourceUsage {
   readonly externalBytes: number;
 }
 
-export type ServerRequest = { readonly type: 'usage'; readonly collectGarbage: boolean } | { readonly type: 'stop' };
+export type ServerRequest =
+  | { readonly type: 'usage'; readonly collectGarbage: boolean }
+  /** Starts the V8 CPU profiler of the server's main thread. */
+  | { readonly type: 'profile-start' }
+  /** Stops it and writes the profile to `file` (a `.cpuprofile` for Chrome DevTools or `node --cpu-prof` tools). */
+  | { readonly type: 'profile-stop'; readonly file: string }
+  | { readonly type: 'stop' };
 export type ServerReport =
   | { readonly type: 'ready'; readonly endpoints: TargetEndpoints }
   | { readonly type: 'usage'; readonly usage: ResourceUsage }
+  | { readonly type: 'profiled' }
   | { readonly type: 'failed'; readonly message: string };
 
 /** How one subscriber socket identifies itself and subscribes. */
@@ -77,7 +84,8 @@ export interface DeliveryReport {
 
 export type SubscriberReport =
   | { readonly type: 'connected'; readonly sockets: number }
-  | { readonly type: 'progress'; readonly delivered: number }
+  /** Deliveries of the measurement so far, and of warm-up messages (negative sequence numbers) since connecting. */
+  | { readonly type: 'progress'; readonly delivered: number; readonly warmUpDelivered: number }
   | { readonly type: 'delivery'; readonly report: DeliveryReport }
   | { readonly type: 'closed' }
   | { readonly type: 'failed'; readonly message: string };

@@ -2,6 +2,8 @@
  * The measurements: fan-out of one room's messages to N subscribers, idle memory per subscribed connection, and
  * the write path. Each works against any target through a `Publisher` and a `SubscriberSetup`.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { SubscriberPool, TargetProcess } from './processes.js';
 import { benchBody, preciseNow, type ResourceUsage, type SubscriberSetup } from './ipc.js';
 import { mergeSorted, percentile, round } from './stats.js';
@@ -79,6 +81,34 @@ async function pool(count: number, concurrency: number, task: (index: number) =>
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
+/**
+ * With BENCH_CPU_PROFILE=<dir>, the server's main thread is profiled while `run` runs and the profile written to
+ * `<dir>/<label>.cpuprofile`: one profile per measurement, without start-up, connects or warm-up.
+ */
+async function whileProfiling<T>(server: TargetProcess | undefined, label: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir || !server) return run();
+  await mkdir(dir, { recursive: true });
+  await server.startProfile();
+  try {
+    return await run();
+  } finally {
+    await server.stopProfile(path.join(dir, `${label}.cpuprofile`));
+  }
+}
+
+/** Polls a delivery count until it reaches `expected` or stops changing for {@link STALL_MS}. */
+async function waitForDeliveries(count: () => Promise<number>, expected: number): Promise<void> {
+  let delivered = await count();
+  let lastChange = Date.now();
+  while (delivered < expected && Date.now() - lastChange < STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = await count();
+    if (now !== delivered) lastChange = Date.now();
+    delivered = now;
+  }
+}
+
 export interface FanoutOptions {
   readonly target: string;
   readonly server: TargetProcess;
@@ -98,23 +128,21 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
   const { server, subscribers, count, messages } = options;
   await subscribers.connect(options.setup, count);
   await options.registered?.(count);
-  // Warm-up: JIT and connection pools. Negative sequence numbers, which subscribers ignore.
+  // Warm-up: JIT and connection pools. Negative sequence numbers, which subscribers count apart. The measurement
+  // starts once they are delivered (or stop arriving), so that no backlog of them (the raw API's pushes are slow)
+  // is counted in it.
   await pool(WARM_UP_MESSAGES, options.concurrency, (i) => options.publish(benchBody(-1 - i, preciseNow(), MESSAGE_SIZE)));
+  await waitForDeliveries(() => subscribers.warmUpDelivered(), count * WARM_UP_MESSAGES);
   await new Promise((resolve) => setTimeout(resolve, 200));
   await subscribers.expect(messages);
   const expectedDeliveries = count * messages;
-  const before = await server.usage(false);
-  const startedAt = preciseNow();
-  await pool(messages, options.concurrency, (sequence) => options.publish(benchBody(sequence, preciseNow(), MESSAGE_SIZE)));
-  let delivered = await subscribers.delivered();
-  let lastChange = Date.now();
-  while (delivered < expectedDeliveries && Date.now() - lastChange < STALL_MS) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const now = await subscribers.delivered();
-    if (now !== delivered) lastChange = Date.now();
-    delivered = now;
-  }
-  const after = await server.usage(false);
+  const { before, after, startedAt } = await whileProfiling(server, `${options.target}-${count}`, async () => {
+    const before = await server.usage(false);
+    const startedAt = preciseNow();
+    await pool(messages, options.concurrency, (sequence) => options.publish(benchBody(sequence, preciseNow(), MESSAGE_SIZE)));
+    await waitForDeliveries(() => subscribers.delivered(), expectedDeliveries);
+    return { before, after: await server.usage(false), startedAt };
+  });
   const reports = await subscribers.collect();
   await subscribers.closeSockets();
   const latencies = mergeSorted(reports.map((r) => r.latenciesMs));
@@ -134,7 +162,7 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     duplicates: reports.reduce((n, r) => n + r.duplicates, 0),
     complete,
     durationMs: round(durationMs),
-    deliveredPerSecond: Math.round((deliveredTotal / durationMs) * 1000),
+    deliveredPerSecond: deliveredTotal > 0 ? Math.round((deliveredTotal / durationMs) * 1000) : 0,
     latencyMs: summary(latencies),
     serverCpuMs: round(serverCpuMicros / 1000),
     serverCpuMicrosPerDelivery: round(serverCpuMicros / Math.max(1, deliveredTotal), 2),
@@ -150,10 +178,20 @@ export interface IdleOptions {
   readonly setup: SubscriberSetup;
   readonly count: number;
   readonly registered?: (count: number) => Promise<void>;
+  /**
+   * Connect and close `count` sockets once before measuring: for the raw WebSocket API, whose `$connect` Lambda
+   * starts worker threads (containers) as concurrency grows, memory that is not the connections'.
+   */
+  readonly warmUp?: boolean;
 }
 
 /** Server memory per connected, subscribed, idle client: the difference `count` connections make, after GC. */
 export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
+  if (options.warmUp) {
+    await options.subscribers.connect(options.setup, options.count);
+    await options.subscribers.closeSockets();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
   const before = await options.server.usage(true);
   await options.subscribers.connect(options.setup, options.count);
   await options.registered?.(options.count);
@@ -169,25 +207,35 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
   };
 }
 
-/** The write path alone: `messages` sends, `concurrency` at a time, timing each from request to response. */
+/**
+ * The write path alone: `writeMessages` sends, `writeConcurrency` at a time, timing each from request to response;
+ * no send starts after `writeSeconds` (the result counts the sends made).
+ */
 export async function measureWrites(
   target: string,
   publish: Publisher,
-  messages: number,
-  concurrency: number,
+  plan: { readonly writeMessages: number; readonly writeConcurrency: number; readonly writeSeconds: number },
+  server?: TargetProcess,
 ): Promise<WriteResult> {
+  const concurrency = plan.writeConcurrency;
   const latencies: number[] = [];
   let errors = 0;
+  let messages = 0;
   const startedAt = preciseNow();
-  await pool(messages, concurrency, async (sequence) => {
-    const sentAt = preciseNow();
-    try {
-      await publish(benchBody(sequence, sentAt, MESSAGE_SIZE));
-      latencies.push(preciseNow() - sentAt);
-    } catch {
-      errors += 1;
-    }
-  });
+  const deadline = startedAt + plan.writeSeconds * 1000;
+  await whileProfiling(server, `${target}-writes`, () =>
+    pool(plan.writeMessages, concurrency, async (sequence) => {
+      if (preciseNow() > deadline) return;
+      messages += 1;
+      const sentAt = preciseNow();
+      try {
+        await publish(benchBody(sequence, sentAt, MESSAGE_SIZE));
+        latencies.push(preciseNow() - sentAt);
+      } catch {
+        errors += 1;
+      }
+    }),
+  );
   const durationMs = preciseNow() - startedAt;
   return {
     target,

@@ -46,14 +46,28 @@ export class TargetProcess {
     readonly endpoints: TargetEndpoints,
   ) {}
 
-  /** With BENCH_CPU_PROFILE=<dir> the server writes a V8 CPU profile there when it stops. */
+  /**
+   * Starts the target; a failed start is tried once more (on a loaded machine DynamoDB Local may not answer within
+   * the launcher's wait).
+   */
   static async start(name: TargetName): Promise<TargetProcess> {
-    const profileDir = process.env.BENCH_CPU_PROFILE;
+    try {
+      return await TargetProcess.startOnce(name);
+    } catch (error) {
+      console.error(`[bench] ${name} did not start (${(error as Error).message.split('\n')[0]}); trying again`);
+      return TargetProcess.startOnce(name);
+    }
+  }
+
+  private static async startOnce(name: TargetName): Promise<TargetProcess> {
     const child = fork(here('./server.ts'), [name], {
-      execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const ready = await nextReport<ServerReport, 'ready'>(child, 'ready', 120_000);
+    const ready = await nextReport<ServerReport, 'ready'>(child, 'ready', 120_000).catch((error: unknown) => {
+      child.kill();
+      throw error;
+    });
     return new TargetProcess(child, ready.endpoints);
   }
 
@@ -62,6 +76,20 @@ export class TargetProcess {
     const answer = nextReport<ServerReport, 'usage'>(this.child, 'usage', 30_000);
     this.child.send({ type: 'usage', collectGarbage });
     return (await answer).usage;
+  }
+
+  /** Starts profiling the server's main thread (V8 CPU profiler). */
+  async startProfile(): Promise<void> {
+    const answer = nextReport<ServerReport, 'profiled'>(this.child, 'profiled', 30_000);
+    this.child.send({ type: 'profile-start' });
+    await answer;
+  }
+
+  /** Stops profiling and writes the profile to `file`. */
+  async stopProfile(file: string): Promise<void> {
+    const answer = nextReport<ServerReport, 'profiled'>(this.child, 'profiled', 60_000);
+    this.child.send({ type: 'profile-stop', file });
+    await answer;
   }
 
   async stop(): Promise<void> {
@@ -110,6 +138,12 @@ export class SubscriberPool {
   async delivered(): Promise<number> {
     const answers = await this.all({ type: 'progress' }, 'progress');
     return answers.reduce((sum, a) => sum + a.delivered, 0);
+  }
+
+  /** Deliveries of warm-up messages since the sockets connected. */
+  async warmUpDelivered(): Promise<number> {
+    const answers = await this.all({ type: 'progress' }, 'progress');
+    return answers.reduce((sum, a) => sum + a.warmUpDelivered, 0);
   }
 
   async collect(): Promise<DeliveryReport[]> {

@@ -36,7 +36,7 @@ function ratios(results: BenchResults): Ratio[] {
       label,
       value: valid ? local.deliveredPerSecond / base.deliveredPerSecond : null,
       goal,
-      note: valid ? '' : 'void: a measurement lost messages',
+      note: valid ? '' : !local || !base ? 'not measured in this run' : 'void: a measurement lost messages',
     };
   };
   return [

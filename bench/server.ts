@@ -4,7 +4,10 @@
  *
  * Targets: `local` (the wavechat local cloud: AppSync real-time and the raw WebSocket API; DynamoDB Local and
  * cognito-local run in their own processes, not counted), `bare-ws` and `graphql-ws` (bench/baselines/).
+ * On request it profiles its main thread between two IPC messages, so that a profile covers one measurement only.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -30,14 +33,16 @@ interface RunningTarget {
 async function startTarget(name: TargetName): Promise<RunningTarget> {
   switch (name) {
     case 'local': {
-      const [{ chatFunctions, chatStreamConsumers, chatWebSocketApi }, { chatApi }, { startLocalCloud }] = await Promise.all([
+      const [{ chatFunctions, chatStreamConsumers, chatWebSocketApi }, { chatApiWith }, { startLocalCloud }] = await Promise.all([
         import('../lambdas/app.js'),
         import('../resolvers/api.js'),
         import('../local/cloud.js'),
       ]);
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const cloud = await startLocalCloud({
-        api: chatApi,
+        // One user publishes every message: a send rate limit far above the benchmark's rate, still counted per send
+        // (the counter's UpdateItem stays in the write path, as deployed).
+        api: chatApiWith({ messagesPerWindow: 100_000_000, windowSeconds: 1 }),
         functions: chatFunctions,
         webSocketApi: chatWebSocketApi,
         streamConsumers: chatStreamConsumers,
@@ -75,9 +80,31 @@ async function main(): Promise<void> {
   const name = process.argv[2] as TargetName | undefined;
   if (name !== 'local' && name !== 'bare-ws' && name !== 'graphql-ws') throw new Error(`unknown target ${String(name)}`);
   const target = await startTarget(name);
+  let profiler: Session | undefined;
   process.on('message', (request: ServerRequest) => {
     if (request.type === 'stop') {
       void target.stop().finally(() => process.exit(0));
+      return;
+    }
+    if (request.type === 'profile-start') {
+      profiler = new Session();
+      profiler.connect();
+      void profiler
+        .post('Profiler.enable')
+        .then(() => profiler?.post('Profiler.start'))
+        .then(() => report({ type: 'profiled' }));
+      return;
+    }
+    if (request.type === 'profile-stop') {
+      const session = profiler;
+      profiler = undefined;
+      void session
+        ?.post('Profiler.stop')
+        .then(({ profile }) => writeFile(request.file, JSON.stringify(profile)))
+        .finally(() => {
+          session.disconnect();
+          report({ type: 'profiled' });
+        });
       return;
     }
     if (request.collectGarbage) collectGarbage();
