@@ -2,12 +2,7 @@
  * BatchGetItem, BatchPutItem and BatchDeleteItem across named tables. Results list every requested table in request
  * order, one entry per requested key/item (null when missing or unprocessed), plus the unprocessed ones.
  */
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  type KeysAndAttributes,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import type { KeysAndAttributes, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { expectArray, expectObject, optionalBoolean, requiredField, type JsonObject } from '../request-fields.js';
 import { mergeExpressionAttributes, optionalExpression, type Expression } from './expressions.js';
 import { REQUEST_PATH, type Operation, type OperationContext } from './operation.js';
@@ -95,9 +90,9 @@ function readBatchGetTable(table: string, spec: unknown, tablesPath: string): Ba
 export const batchGetItem: Operation = async (request, context) => {
   const path = REQUEST_PATH;
   const tables = readTables(request, path).map(([table, spec]) => readBatchGetTable(table, spec, `${path}.tables`));
-  const output = await context.client.send(
-    new BatchGetItemCommand({ RequestItems: Object.fromEntries(tables.map(({ table, request }) => [table, request])) }),
-  );
+  const output = await context.client.send('BatchGetItem', {
+    RequestItems: Object.fromEntries(tables.map(({ table, request }) => [table, request])),
+  });
   const data: Record<string, (PlainItem | null)[]> = {};
   const unprocessedKeys: Record<string, PlainItem[]> = {};
   for (const { table, keys, keyNames, addedKeyNames } of tables) {
@@ -123,7 +118,7 @@ async function batchWrite(
   requestItems: Record<string, WriteRequest[]>,
   unprocessedMap: (request: WriteRequest) => AttributeMap | undefined,
 ): Promise<Record<string, AttributeMap[]>> {
-  const output = await context.client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
+  const output = await context.client.send('BatchWriteItem', { RequestItems: requestItems });
   const unprocessed: Record<string, AttributeMap[]> = {};
   for (const [table, requests] of Object.entries(output.UnprocessedItems ?? {})) {
     unprocessed[table] = requests.flatMap((writeRequest) => {

@@ -19,8 +19,13 @@ import {
 } from './service-errors.js';
 import { deleteItem, getItem, putItem, updateItem } from './single-item.js';
 import { transactGetItems, transactWriteItems } from './transact.js';
+import { wireClientFor } from './wire-client.js';
 
 export interface DynamoDbDataSourceOptions {
+  /**
+   * A client for DynamoDB Local: the data source posts to its endpoint with its credentials' access key, region and
+   * `maxAttempts` over its own keep-alive connections (see `wire-client.ts`), not through `client.send`.
+   */
   readonly client: DynamoDBClient;
   /** The table of single-item operations, Query and Scan; batch and transact requests name their tables. */
   readonly tableName: string;
@@ -65,6 +70,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
  */
 export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): DataSource {
   const tokens = createNextTokenCodec(options.tokenKey);
+  const client = wireClientFor(options.client);
   return {
     async invoke({ request, scope }): Promise<DataSourceResponse> {
       const requestObject = expectObject(request, REQUEST_PATH);
@@ -78,7 +84,7 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): Da
         throw new MalformedRequestError(operationPath, `unknown DynamoDB operation "${operationName}"`);
       }
       try {
-        return await operation(requestObject, { client: options.client, tableName: options.tableName, tokens, scope });
+        return await operation(requestObject, { client, tableName: options.tableName, tokens, scope });
       } catch (error) {
         if (isDynamoDbServiceError(error)) return { result: null, error: toDataSourceError(error) };
         if (error instanceof InvalidPaginationTokenError) {

@@ -1,11 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JsonObject } from '../request-fields.js';
 import type { DataSourceResponse } from '../types.js';
 import type { NextTokenCodec } from './next-token.js';
+import type { DynamoDbWireClient } from './wire-client.js';
 
 /** What every operation needs besides its request. */
 export interface OperationContext {
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDbWireClient;
   /** The data source's table (single-item, query and scan operations). */
   readonly tableName: string;
   readonly tokens: NextTokenCodec;

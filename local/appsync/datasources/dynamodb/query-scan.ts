@@ -1,5 +1,5 @@
 /** Query and Scan: `{ items, nextToken, scannedCount }` with opaque, resolver-scoped tokens. */
-import { QueryCommand, ScanCommand, type Select } from '@aws-sdk/client-dynamodb';
+import type { Select } from '@aws-sdk/client-dynamodb';
 import { MalformedRequestError } from '../errors.js';
 import { optionalBoolean, optionalInteger, optionalString, type JsonObject } from '../request-fields.js';
 import type { DataSourceResponse } from '../types.js';
@@ -58,7 +58,7 @@ export const query: Operation = async (request, context) => {
     Select: optionalSelect(request, path),
     ExclusiveStartKey: exclusiveStartKey(request, path, context),
   };
-  const output = await context.client.send(new QueryCommand(parameters));
+  const output = await context.client.send('Query', parameters);
   return page(context, output.Items, output.LastEvaluatedKey, output.ScannedCount);
 };
 
@@ -79,6 +79,6 @@ export const scan: Operation = async (request, context) => {
     TotalSegments: optionalInteger(request, 'totalSegments', path),
     ExclusiveStartKey: exclusiveStartKey(request, path, context),
   };
-  const output = await context.client.send(new ScanCommand(parameters));
+  const output = await context.client.send('Scan', parameters);
   return page(context, output.Items, output.LastEvaluatedKey, output.ScannedCount);
 };

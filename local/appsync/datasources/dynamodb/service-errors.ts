@@ -3,11 +3,12 @@
  * the AWS SDK for Java v2 (which AppSync uses), `message` is that SDK's message format.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import type { DataSourceError } from '../types.js';
+import { DynamoDbServiceError } from './errors.js';
 
 /**
- * JavaScript SDK error name → Java SDK v2 exception name, for the data-plane exceptions the Java SDK models.
+ * DynamoDB's exception name (the JavaScript SDK's error name) → Java SDK v2 exception name, for the data-plane
+ * exceptions the Java SDK models.
  * Everything else (notably `ValidationException`, which Java does not model) is a plain `DynamoDbException`.
  */
 const JAVA_EXCEPTION_NAMES: Readonly<Record<string, string>> = {
@@ -28,7 +29,7 @@ const JAVA_EXCEPTION_NAMES: Readonly<Record<string, string>> = {
 
 /**
  * What the data source reports when DynamoDB cannot be reached (connection refused, cut or timed out) once the
- * SDK's retries are spent. AppSync's own type for this is not documented: `DynamoDbException` is the type it gives
+ * retries are spent. AppSync's own type for this is not documented: `DynamoDbException` is the type it gives
  * DynamoDB failures the Java SDK does not model, and the message starts like the Java SDK's client-side failure.
  * The endpoint's address is left out: callers must not learn internal addresses.
  */
@@ -37,7 +38,7 @@ export const UNREACHABLE_ERROR: DataSourceError = {
   message: 'Unable to execute HTTP request: DynamoDB could not be reached (Service: DynamoDb)',
 };
 
-/** Node's codes for a connection that could not be made or was lost (the SDK has retried them already). */
+/** Node's codes for a connection that could not be made or was lost (retried by the wire client). */
 const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -63,24 +64,23 @@ export const INVALID_PAGINATION_TOKEN_ERROR: DataSourceError = {
   message: 'com.amazonaws.deepdish.common.pagination.InvalidPaginationTokenException: Invalid pagination token given.',
 };
 
-export function isDynamoDbServiceError(error: unknown): error is DynamoDBServiceException {
-  return error instanceof DynamoDBServiceException;
+export function isDynamoDbServiceError(error: unknown): error is DynamoDbServiceError {
+  return error instanceof DynamoDbServiceError;
 }
 
-export function isConditionalCheckFailed(error: unknown): error is DynamoDBServiceException {
-  return isDynamoDbServiceError(error) && error.name === 'ConditionalCheckFailedException';
+export function isConditionalCheckFailed(error: unknown): error is DynamoDbServiceError {
+  return isDynamoDbServiceError(error) && error.exceptionName === 'ConditionalCheckFailedException';
 }
 
 /**
  * e.g. `{ type: "DynamoDB:ConditionalCheckFailedException",
  *        message: "The conditional request failed (Service: DynamoDb, Status Code: 400, Request ID: …)" }`
  */
-export function toDataSourceError(error: DynamoDBServiceException): DataSourceError {
-  const exceptionName = JAVA_EXCEPTION_NAMES[error.name] ?? 'DynamoDbException';
-  const statusCode = error.$metadata.httpStatusCode ?? (error.$fault === 'server' ? 500 : 400);
-  const requestId = error.$metadata.requestId ?? randomUUID();
+export function toDataSourceError(error: DynamoDbServiceError): DataSourceError {
+  const exceptionName = JAVA_EXCEPTION_NAMES[error.exceptionName] ?? 'DynamoDbException';
+  const requestId = error.requestId ?? randomUUID();
   return {
     type: `DynamoDB:${exceptionName}`,
-    message: `${error.message} (Service: DynamoDb, Status Code: ${statusCode}, Request ID: ${requestId})`,
+    message: `${error.message} (Service: DynamoDb, Status Code: ${error.statusCode}, Request ID: ${requestId})`,
   };
 }

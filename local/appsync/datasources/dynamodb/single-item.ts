@@ -1,11 +1,4 @@
 /** GetItem, PutItem, UpdateItem and DeleteItem on the data source's table, with AppSync's conditional-failure rules. */
-import {
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type DynamoDBServiceException,
-} from '@aws-sdk/client-dynamodb';
 import { MalformedRequestError, UnsupportedRequestError } from '../errors.js';
 import {
   expectArray,
@@ -25,6 +18,7 @@ import {
   requiredExpression,
   type Expression,
 } from './expressions.js';
+import type { DynamoDbServiceError } from './errors.js';
 import { REQUEST_PATH, type Operation, type OperationContext } from './operation.js';
 import { isConditionalCheckFailed, toDataSourceError } from './service-errors.js';
 import {
@@ -82,9 +76,7 @@ async function readCurrentItem(
   key: AttributeMap,
   consistentRead: boolean,
 ): Promise<AttributeMap | undefined> {
-  const { Item } = await client.send(
-    new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: consistentRead }),
-  );
+  const { Item } = await client.send('GetItem', { TableName: tableName, Key: key, ConsistentRead: consistentRead });
   return Item;
 }
 
@@ -97,15 +89,13 @@ export const getItem: Operation = async (request, context) => {
   const key = readKey(request, path);
   const consistentRead = optionalBoolean(request, 'consistentRead', path);
   const projection = optionalExpression(request, 'projection', path);
-  const { Item } = await context.client.send(
-    new GetItemCommand({
-      TableName: context.tableName,
-      Key: key,
-      ConsistentRead: consistentRead,
-      ProjectionExpression: projection?.expression,
-      ...mergeExpressionAttributes([projection], path),
-    }),
-  );
+  const { Item } = await context.client.send('GetItem', {
+    TableName: context.tableName,
+    Key: key,
+    ConsistentRead: consistentRead,
+    ProjectionExpression: projection?.expression,
+    ...mergeExpressionAttributes([projection], path),
+  });
   return { result: fromOptionalAttributeMap(Item) };
 };
 
@@ -122,14 +112,12 @@ export const putItem: Operation = async (request, context) => {
   const item: AttributeMap = { ...attributeValues, ...key };
   const condition = readCondition(request, path);
   try {
-    await context.client.send(
-      new PutItemCommand({
-        TableName: context.tableName,
-        Item: item,
-        ConditionExpression: condition?.expression,
-        ...mergeExpressionAttributes([condition], path),
-      }),
-    );
+    await context.client.send('PutItem', {
+      TableName: context.tableName,
+      Item: item,
+      ConditionExpression: condition?.expression,
+      ...mergeExpressionAttributes([condition], path),
+    });
     return { result: fromAttributeMap(item) };
   } catch (error) {
     if (condition === undefined || !isConditionalCheckFailed(error)) throw error;
@@ -146,7 +134,7 @@ export const putItem: Operation = async (request, context) => {
 };
 
 /** AppSync's `Reject` strategy: the error, with the item as it is now in `ctx.result`. */
-function rejected(error: DynamoDBServiceException, current: AttributeMap | undefined): DataSourceResponse {
+function rejected(error: DynamoDbServiceError, current: AttributeMap | undefined): DataSourceResponse {
   return { result: fromOptionalAttributeMap(current), error: toDataSourceError(error) };
 }
 
@@ -156,16 +144,14 @@ export const updateItem: Operation = async (request, context) => {
   const key = readKey(request, path);
   const update = requiredExpression(request, 'update', path);
   const condition = readCondition(request, path);
-  const { Attributes } = await context.client.send(
-    new UpdateItemCommand({
-      TableName: context.tableName,
-      Key: key,
-      UpdateExpression: update.expression,
-      ConditionExpression: condition?.expression,
-      ...mergeExpressionAttributes([update, condition], path),
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
+  const { Attributes } = await context.client.send('UpdateItem', {
+    TableName: context.tableName,
+    Key: key,
+    UpdateExpression: update.expression,
+    ConditionExpression: condition?.expression,
+    ...mergeExpressionAttributes([update, condition], path),
+    ReturnValues: 'ALL_NEW',
+  });
   return { result: fromOptionalAttributeMap(Attributes) };
 };
 
@@ -175,15 +161,13 @@ export const deleteItem: Operation = async (request, context) => {
   const key = readKey(request, path);
   const condition = readCondition(request, path);
   try {
-    const { Attributes } = await context.client.send(
-      new DeleteItemCommand({
-        TableName: context.tableName,
-        Key: key,
-        ConditionExpression: condition?.expression,
-        ...mergeExpressionAttributes([condition], path),
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
+    const { Attributes } = await context.client.send('DeleteItem', {
+      TableName: context.tableName,
+      Key: key,
+      ConditionExpression: condition?.expression,
+      ...mergeExpressionAttributes([condition], path),
+      ReturnValues: 'ALL_OLD',
+    });
     return { result: fromOptionalAttributeMap(Attributes) };
   } catch (error) {
     if (condition === undefined || !isConditionalCheckFailed(error)) throw error;

@@ -2,13 +2,7 @@
  * TransactGetItems and TransactWriteItems. A cancelled transaction reports `cancellationReasons` (one per item, in
  * request order, with the current `item` when asked for) next to the `DynamoDB:TransactionCanceledException` error.
  */
-import {
-  TransactGetItemsCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-  type CancellationReason,
-  type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
+import type { CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { MalformedRequestError } from '../errors.js';
 import {
   expectArray,
@@ -30,7 +24,7 @@ import {
   type ExpressionAttributeParameters,
 } from './expressions.js';
 import { REQUEST_PATH, type Operation } from './operation.js';
-import { toDataSourceError } from './service-errors.js';
+import { isDynamoDbServiceError, toDataSourceError } from './service-errors.js';
 import { fromAttributeMap, fromOptionalAttributeMap, toAttributeMap, type AttributeMap } from './typed-values.js';
 
 function readTransactItems(request: JsonObject, path: string): { item: JsonObject; itemPath: string }[] {
@@ -57,9 +51,12 @@ async function runTransaction(
   try {
     return await send();
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
+    if (!isDynamoDbServiceError(error) || error.exceptionName !== 'TransactionCanceledException') throw error;
     return {
-      result: { [cancelledField]: null, cancellationReasons: toCancellationReasons(error.CancellationReasons) },
+      result: {
+        [cancelledField]: null,
+        cancellationReasons: toCancellationReasons(error.details.CancellationReasons),
+      },
       error: toDataSourceError(error),
     };
   }
@@ -79,7 +76,7 @@ export const transactGetItems: Operation = async (request, context) => {
     };
   });
   return runTransaction(async () => {
-    const { Responses } = await context.client.send(new TransactGetItemsCommand({ TransactItems: gets }));
+    const { Responses } = await context.client.send('TransactGetItems', { TransactItems: gets });
     return {
       result: { items: (Responses ?? []).map(({ Item }) => fromOptionalAttributeMap(Item)), cancellationReasons: null },
     };
@@ -186,7 +183,7 @@ export const transactWriteItems: Operation = async (request, context) => {
   const path = REQUEST_PATH;
   const prepared = readTransactItems(request, path).map(({ item, itemPath }) => toTransactWriteItem(item, itemPath));
   return runTransaction(async () => {
-    await context.client.send(new TransactWriteItemsCommand({ TransactItems: prepared.map(({ write }) => write) }));
+    await context.client.send('TransactWriteItems', { TransactItems: prepared.map(({ write }) => write) });
     return { result: { keys: prepared.map(({ key }) => fromAttributeMap(key)), cancellationReasons: null } };
   }, 'keys');
 };
