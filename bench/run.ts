@@ -171,8 +171,9 @@ async function main(): Promise<void> {
   await mkdir(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${results.date.replace(/:/g, '-').replace(/\..*$/, '')}${quick ? '-quick' : ''}.json`);
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-  // Only a run of every target updates the document: its ratios must come from one run.
-  const complete = only.size === 3;
+  // Only a full run of every target updates the document: its ratios must come from one run, and a quick run's
+  // few messages are not the figures to publish.
+  const complete = only.size === 3 && !quick;
   if (complete) await writePerformanceDoc(path.join(ROOT_DIR, 'docs', 'performance.md'), results, path.relative(ROOT_DIR, file));
   console.log(`\n${renderTable(results)}\n`);
   log(`results: ${path.relative(ROOT_DIR, file)}${complete ? ', docs/performance.md' : ''} (${results.durationSeconds} s)`);
