@@ -4,14 +4,14 @@
  * third signs up. Chromium trusts only the local AppSync's certificate (by its SPKI hash), which the real-time
  * socket (wss://) needs. Screenshots of every step land in test-artifacts/web/.
  */
-import { createHash, X509Certificate } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createChat, type Chat } from '../../clients/sdk/index.js';
 import { startWebPage, type WebPage } from '../../clients/web/serve.js';
 import type { LocalCloud } from '../../local/cloud.js';
+import { launchChromiumTrusting } from '../support/chromium.js';
 import { addUser, ROOT_DIR, startFullChatCloud } from '../support/cloud.js';
 
 vi.hoisted(() => {
@@ -28,12 +28,6 @@ const FIRST_PAGE = 25;
 const OLD_MESSAGES = 27;
 
 type User = Awaited<ReturnType<typeof addUser>>;
-
-/** SHA-256 of the certificate's public key, base64: what --ignore-certificate-errors-spki-list takes. */
-async function spkiHash(certificateFile: string): Promise<string> {
-  const certificate = new X509Certificate(await readFile(certificateFile));
-  return createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-}
 
 const short = (userId: string) => userId.slice(0, 8);
 const messagesOf = (page: Page) => page.getByRole('list', { name: 'Messages', exact: true });
@@ -97,20 +91,7 @@ describe('the web page in Chromium', () => {
       addUser(cloud, 'web-bob'),
     ]);
     const serverCertificate = path.join(path.dirname(cloud.appsync.caFile), 'server.pem');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--ignore-certificate-errors-spki-list=${await spkiHash(serverCertificate)}`,
-      ],
-    });
+    browser = await launchChromiumTrusting(serverCertificate);
   }, 180_000);
 
   // A failed step leaves both people's screens behind.

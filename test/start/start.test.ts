@@ -5,16 +5,16 @@
  * Local's java and cognito-local's node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { signIn } from '../../local/cognito/index.js';
+import { launchChromiumTrusting } from '../support/chromium.js';
 import { ROOT_DIR } from '../support/cloud.js';
 
 /** Runs local/start.ts with its state in `stateDir` and every port free-picked unless given. */
@@ -190,23 +190,8 @@ describe('npm start', () => {
   }, 60_000);
 
   it('runs a query and a subscription from the IDE in headless Chromium, over https and wss', async () => {
-    const certificate = new X509Certificate(await readFile(path.join(stateDir, 'tls', 'server.pem')));
-    const spki = createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      // Playwright gives each launch a fresh user-data-dir; the SPKI flag trusts this one certificate only.
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
-    });
+    // Playwright gives each launch a fresh user-data-dir; only the local server certificate is trusted.
+    browser = await launchChromiumTrusting(path.join(stateDir, 'tls', 'server.pem'));
     const page = await browser.newPage();
     const ide = outputs.data.url.replace('http:', 'https:');
     const open = (document: string) => page.goto(`${ide}?query=${encodeURIComponent(document)}`);
