@@ -35,7 +35,7 @@ export type PushOutcome = 'delivered' | 'gone';
 export interface FanOutReport {
   readonly delivered: number;
   /** Connections that had closed (their items are deleted). */
-  readonly gone: number;
+  readonly gone: readonly string[];
   /** Connections that could not be reached for another reason (throttling, 5xx, …). */
   readonly failures: readonly { readonly connectionId: string; readonly error: unknown }[];
 }
@@ -74,12 +74,12 @@ export class ConnectionPusher {
     });
     const report: FanOutReport = {
       delivered: outcomes.filter((o) => o.outcome === 'delivered').length,
-      gone: outcomes.filter((o) => o.outcome === 'gone').length,
+      gone: outcomes.flatMap((o) => (o.outcome === 'gone' ? [o.connectionId] : [])),
       failures: outcomes.flatMap((o) => (o.outcome === 'failed' ? [{ connectionId: o.connectionId, error: o.error }] : [])),
     };
     countMetric('PushesDelivered', report.delivered);
     if (report.failures.length > 0) countMetric('PushesFailed', report.failures.length);
-    logger.debug('Pushed', { type: frame.type, delivered: report.delivered, gone: report.gone, failed: report.failures.length });
+    logger.debug('Pushed', { type: frame.type, delivered: report.delivered, gone: report.gone.length, failed: report.failures.length });
     return report;
   }
 

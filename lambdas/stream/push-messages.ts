@@ -64,13 +64,15 @@ async function pushChange(record: DynamoDBRecord, audiences: RoomAudiences, push
     recipients.map((recipient) => recipient.connectionId),
     change.frame,
   );
+  audiences.withoutConnections(change.roomId, report.gone);
   countMetric('MessageEventsPushed');
   if (report.failures.length > 0) throw new DeliveryError(report.failures);
 }
 
 /**
  * Room audiences looked up during one batch, so a burst of messages in one room costs one lookup. Forgotten when
- * the batch itself changes a membership or connection, since records are handled in order.
+ * the batch itself changes a membership or connection, since records are handled in order; connections that
+ * answered 410 leave the cached audience at once.
  */
 class RoomAudiences {
   private readonly byRoom = new Map<string, Promise<Recipient[]>>();
@@ -85,6 +87,17 @@ class RoomAudiences {
       audience.catch(() => this.byRoom.delete(roomId));
     }
     return audience;
+  }
+
+  /** Drops connections found gone, so later records of the batch do not post to them again. */
+  withoutConnections(roomId: string, connectionIds: readonly string[]): void {
+    const audience = this.byRoom.get(roomId);
+    if (audience === undefined || connectionIds.length === 0) return;
+    const gone = new Set(connectionIds);
+    this.byRoom.set(
+      roomId,
+      audience.then((recipients) => recipients.filter((recipient) => !gone.has(recipient.connectionId))),
+    );
   }
 
   forget(): void {
