@@ -65,7 +65,7 @@ export function createGraphqlHttpHandler(options: GraphqlHttpHandlerOptions): Gr
       return true;
     }
     const note: RequestNote = {};
-    if (options.logger?.isLevelEnabled('info')) logWhenFinished(options.logger, res, note);
+    if (options.logger?.isLevelEnabled('info')) logWhenFinished(options.logger, options.engine, res, note);
     void handlePost(req, res, options, maxBodyBytes, note).catch((error: unknown) => {
       if (!res.headersSent) {
         reply(res, 500, { errors: [{ errorType: 'InternalFailure', message: (error as Error).message }] }, 'InternalFailure');
@@ -146,11 +146,12 @@ async function handlePost(
 }
 
 /** `query myRooms by alice@example.com → 200 (12 ms)` once the response is sent. */
-function logWhenFinished(logger: LocalLogger, res: ServerResponse, note: RequestNote): void {
+function logWhenFinished(logger: LocalLogger, engine: GraphqlEngine, res: ServerResponse, note: RequestNote): void {
   const startedAt = performance.now();
   res.once('finish', () => {
     const durationMs = Math.round(performance.now() - startedAt);
-    const operation = note.query === undefined ? null : summariseOperation(note.query, note.operationName);
+    const operation =
+      note.query === undefined ? null : summariseOperation(engine.parsedDocument(note.query), note.operationName);
     const caller = note.auth ? describeCaller(note.auth) : 'unauthenticated';
     const what = operation ? `${operation.type} ${operation.name}` : 'unreadable request';
     const fields = { operationType: operation?.type, operationName: operation?.name, principal: caller, durationMs };

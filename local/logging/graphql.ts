@@ -1,5 +1,5 @@
 /** How GraphQL requests and their callers read in log lines. */
-import { getOperationAST, parse, type OperationTypeNode } from 'graphql';
+import { getOperationAST, parse, type DocumentNode, type OperationTypeNode } from 'graphql';
 import type { Authentication } from '../appsync/auth/types.js';
 
 export interface OperationSummary {
@@ -10,17 +10,22 @@ export interface OperationSummary {
 }
 
 /**
- * The operation a request runs, for its log line. Parses the document once more than the engine does, so callers
- * only ask when the line will be written.
+ * The operation a request runs, for its log line, from its parsed document (undefined: it did not parse). The
+ * HTTP path passes the engine's cached parse, so logging parses nothing again.
  */
-export function summariseOperation(query: string, operationName?: string | null): OperationSummary {
+export function summariseOperation(document: DocumentNode | undefined, operationName?: string | null): OperationSummary {
+  const operation = document && getOperationAST(document, operationName ?? undefined);
+  if (!operation) return { type: 'invalid', name: operationName ?? '' };
+  const firstField = operation.selectionSet.selections.find((selection) => selection.kind === 'Field');
+  return { type: operation.operation, name: operation.name?.value ?? firstField?.name.value ?? '' };
+}
+
+/** {@link summariseOperation} of a query text, parsing it (for callers without the engine's cache). */
+export function summariseQuery(query: string): OperationSummary {
   try {
-    const operation = getOperationAST(parse(query, { noLocation: true }), operationName ?? undefined);
-    if (!operation) return { type: 'invalid', name: operationName ?? '' };
-    const firstField = operation.selectionSet.selections.find((selection) => selection.kind === 'Field');
-    return { type: operation.operation, name: operation.name?.value ?? firstField?.name.value ?? '' };
+    return summariseOperation(parse(query, { noLocation: true }));
   } catch {
-    return { type: 'invalid', name: operationName ?? '' };
+    return summariseOperation(undefined);
   }
 }
 

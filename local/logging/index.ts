@@ -8,6 +8,6 @@ export {
   type ProgressDisplay,
   type ProgressDisplayOptions,
 } from './progress.js';
-export { describeCaller, summariseOperation, type OperationSummary } from './graphql.js';
+export { describeCaller, summariseOperation, summariseQuery, type OperationSummary } from './graphql.js';
 export { withRealtimeLogging } from './realtime.js';
 export { withBatchLogging } from './streams.js';

@@ -1,6 +1,6 @@
 /** Log lines for the AppSync real-time endpoint: connect, start, stop, disconnect and, at debug, each delivery. */
 import type { RealtimeBackend, SubscriptionSink, SubscriptionStartRequest } from '../appsync/realtime/types.js';
-import { describeCaller, summariseOperation } from './graphql.js';
+import { describeCaller, summariseQuery } from './graphql.js';
 import type { LocalLogger } from './logger.js';
 
 /**
@@ -27,7 +27,7 @@ export function withRealtimeLogging(
       }
     },
     async start(request) {
-      const { type, name } = summariseOperation(queryOf(request));
+      const { type, name } = summariseQuery(queryOf(request));
       const fields = { connectionId, subscriptionId: request.subscriptionId };
       const subscription = `${connection}/${request.subscriptionId.slice(0, 8)}`;
       const sink = logger.isLevelEnabled('debug')

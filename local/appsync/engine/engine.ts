@@ -226,6 +226,15 @@ export class GraphqlEngine {
     return { ok: true };
   }
 
+  /** The parsed query from the engine's cache (for log lines, say), or undefined when it does not parse. */
+  parsedDocument(query: string): DocumentNode | undefined {
+    try {
+      return this.documents.prepare(query).document;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The parsed and validated query; throws {@link MalformedQueryError} when it does not parse. */
   private prepare(query: string): PreparedDocument {
     try {
