@@ -19,7 +19,7 @@ import {
 } from '../support/chat-documents.js';
 import { startChatSession, type ChatSession, type ChatUser } from '../support/chat-session.js';
 import { addUser } from '../support/cloud.js';
-import { startCuttableProxy, type CuttableProxy } from './cuttable-proxy.js';
+import { startChaosProxy, type ChaosProxy } from '../support/chaos-proxy.js';
 
 /** Resolves at the first Amplify connection state that `test` accepts. */
 function connectionState(test: (state: ConnectionState) => boolean): Promise<ConnectionState> {
@@ -38,7 +38,7 @@ function connectionState(test: (state: ConnectionState) => boolean): Promise<Con
 describe('messages.subscribe across a cut socket', () => {
   let session: ChatSession<'sender'>;
   let sender: ChatUser;
-  let proxy: CuttableProxy;
+  let proxy: ChaosProxy;
   let chat: Chat;
   let roomId: string;
   let subscription: ChatSubscription | undefined;
@@ -51,7 +51,7 @@ describe('messages.subscribe across a cut socket', () => {
   beforeAll(async () => {
     session = await startChatSession(['sender'] as const);
     sender = session.users.sender;
-    proxy = await startCuttableProxy(session.cloud.appsync.port);
+    proxy = await startChaosProxy(session.cloud.appsync.port);
     const { outputs } = session.cloud;
     // The subscriber reaches AppSync (HTTP and real-time) only through the proxy.
     chat = await createChat({ ...outputs, data: { ...outputs.data, url: `http://127.0.0.1:${proxy.port}/graphql` } });
@@ -103,7 +103,8 @@ describe('messages.subscribe across a cut socket', () => {
     await deliveredUntil(() => delivered.some((message) => message.id === live.id), 'the live message');
 
     const disrupted = connectionState((state) => state !== ConnectionState.Connected);
-    proxy.cut();
+    // An outage until restored below.
+    proxy.cut(Number.POSITIVE_INFINITY);
     expect(await disrupted).not.toBe(ConnectionState.Connected);
     const deliveredBeforeOutage = delivered.length;
 

@@ -16,7 +16,7 @@ import { startLocalCloud, type LocalCloud } from '../../local/cloud.js';
 import { signIn } from '../../local/cognito/index.js';
 import { CREATE_ROOM, MESSAGES, type Message } from '../support/chat-documents.js';
 import { addUser, ROOT_DIR } from '../support/cloud.js';
-import { seededRandom, startChaosProxy, type ChaosProxy } from './chaos-proxy.js';
+import { seededRandom, startChaosProxy, type ChaosProxy } from '../support/chaos-proxy.js';
 import {
   checkHistory,
   checkSubscriber,

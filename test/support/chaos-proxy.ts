@@ -1,7 +1,7 @@
 /**
- * A TCP proxy in front of one client's server, which the soak's chaos loop cuts: every open connection is reset
- * (RST, no WebSocket close frame, no HTTP response) and new connections are refused for an outage — what a dropped
- * Wi-Fi or a NAT timeout does to a client, for real.
+ * A TCP proxy in front of one client's server, which a test (the soak's chaos loop, the SDK's reconnect test) cuts:
+ * every open connection is reset (RST, no WebSocket close frame, no HTTP response) and new connections are refused
+ * for an outage — what a dropped Wi-Fi or a NAT timeout does to a client, for real.
  */
 import net from 'node:net';
 
@@ -9,7 +9,7 @@ export interface ChaosProxy {
   readonly port: number;
   /** Connections reset so far. */
   readonly connectionsReset: number;
-  /** Resets every open connection and refuses new ones for `outageMs`. */
+  /** Resets every open connection and refuses new ones for `outageMs` (Infinity: until {@link restore}). */
   cut(outageMs: number): void;
   /** Accepts connections again now (ends an outage early). */
   restore(): void;
