@@ -1,4 +1,5 @@
-/** Errors thrown while launching DynamoDB Local and creating its tables. */
+/** Errors thrown while launching DynamoDB Local, creating its tables and calling it over the wire client. */
+import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 
 /** No `java` executable where we looked (JAVA_HOME, an explicit path, or PATH). */
 export class JavaNotFoundError extends Error {
@@ -55,5 +56,44 @@ export class TableDefinitionError extends Error {
     problem: string,
   ) {
     super(`Table "${tableName}": ${problem}`);
+  }
+}
+
+/** What DynamoDB's error body carries besides the exception's name and message. */
+export interface DynamoDbErrorDetails {
+  /** `TransactionCanceledException`: one reason per transaction item, in request order. */
+  readonly CancellationReasons?: readonly CancellationReason[];
+  /** `ConditionalCheckFailedException` with `ReturnValuesOnConditionCheckFailure: ALL_OLD`: the item as it is. */
+  readonly Item?: Record<string, AttributeValue>;
+}
+
+/**
+ * DynamoDB answered with an error: `exceptionName` is the part of the body's `__type` after `#`
+ * (`com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → `ConditionalCheckFailedException`).
+ */
+export class DynamoDbServiceError extends Error {
+  override readonly name: string = 'DynamoDbServiceError';
+
+  constructor(
+    readonly exceptionName: string,
+    message: string,
+    readonly statusCode: number,
+    /** DynamoDB's `x-amzn-RequestId`, when it sent one. */
+    readonly requestId: string | undefined,
+    readonly details: DynamoDbErrorDetails,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The endpoint given to the wire client cannot be used: it has no `endpoint`
+ * (the wire client talks to DynamoDB Local, not to AWS) or the endpoint is not plain `http:`.
+ */
+export class UnsupportedDynamoDbEndpointError extends Error {
+  override readonly name: string = 'UnsupportedDynamoDbEndpointError';
+
+  constructor(readonly reason: string) {
+    super(`The DynamoDB wire client cannot use this endpoint: ${reason}`);
   }
 }

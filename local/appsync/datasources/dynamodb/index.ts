@@ -13,13 +13,13 @@ import { query, scan } from './query-scan.js';
 import {
   INVALID_PAGINATION_TOKEN_ERROR,
   isDynamoDbServiceError,
-  isNetworkError,
   toDataSourceError,
   UNREACHABLE_ERROR,
 } from './service-errors.js';
 import { deleteItem, getItem, putItem, updateItem } from './single-item.js';
 import { transactGetItems, transactWriteItems } from './transact.js';
-import { wireClientFor } from './wire-client.js';
+import { isNetworkError } from '../../../dynamodb/network-errors.js';
+import { wireClientFor } from '../../../dynamodb/wire-client.js';
 
 export interface DynamoDbDataSourceOptions {
   /**

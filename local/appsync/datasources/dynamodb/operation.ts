@@ -1,7 +1,7 @@
 import type { JsonObject } from '../request-fields.js';
 import type { DataSourceResponse } from '../types.js';
 import type { NextTokenCodec } from './next-token.js';
-import type { DynamoDbWireClient } from './wire-client.js';
+import type { DynamoDbWireClient } from '../../../dynamodb/wire-client.js';
 
 /** What every operation needs besides its request. */
 export interface OperationContext {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSourceError } from '../types.js';
-import { DynamoDbServiceError } from './errors.js';
+import { DynamoDbServiceError } from '../../../dynamodb/errors.js';
 
 /**
  * DynamoDB's exception name (the JavaScript SDK's error name) → Java SDK v2 exception name, for the data-plane
@@ -37,26 +37,6 @@ export const UNREACHABLE_ERROR: DataSourceError = {
   type: 'DynamoDB:DynamoDbException',
   message: 'Unable to execute HTTP request: DynamoDB could not be reached (Service: DynamoDb)',
 };
-
-/** Node's codes for a connection that could not be made or was lost (retried by the wire client). */
-const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
-/** A failure to reach DynamoDB at all, as opposed to an answer from it. */
-export function isNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as NodeJS.ErrnoException).code;
-  return code !== undefined && NETWORK_ERROR_CODES.has(code);
-}
 
 /** The message AppSync shows for an invalid `nextToken` (observed on AWS, aws-amplify/amplify-cli#3411). */
 export const INVALID_PAGINATION_TOKEN_ERROR: DataSourceError = {

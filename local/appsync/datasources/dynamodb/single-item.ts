@@ -18,7 +18,7 @@ import {
   requiredExpression,
   type Expression,
 } from './expressions.js';
-import type { DynamoDbServiceError } from './errors.js';
+import type { DynamoDbServiceError } from '../../../dynamodb/errors.js';
 import { REQUEST_PATH, type Operation, type OperationContext } from './operation.js';
 import { isConditionalCheckFailed, toDataSourceError } from './service-errors.js';
 import {
