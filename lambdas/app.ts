@@ -85,6 +85,13 @@ export const chatStreamConsumers: readonly StreamConsumerDefinition[] = [
     // clients catch up with `history`.
     maximumRetryAttempts: 5,
     reportBatchItemFailures: true,
+    // Only the item types changes.ts acts on: a send's MessageReceipt and SendRateCounter, SlowModeSend, rooms …
+    // are never read here, so the mapping drops them (~2 of every 3 records a message writes). The handler takes
+    // the type from NewImage, or OldImage when there is none (a REMOVE): one filter for each, ORed.
+    filters: [
+      { dynamodb: { NewImage: { type: { S: ['Message', 'Membership', 'Connection'] } } } },
+      { dynamodb: { OldImage: { type: { S: ['Membership', 'Connection'] } } } },
+    ],
   },
   {
     table: chatTable.name,
@@ -98,5 +105,10 @@ export const chatStreamConsumers: readonly StreamConsumerDefinition[] = [
     // Events are records for other systems: keep retrying longer than pushes (which clients can catch up on).
     maximumRetryAttempts: 20,
     reportBatchItemFailures: true,
+    // Only what event-records.ts makes events of (Message and Membership items), as for chatStreamPush.
+    filters: [
+      { dynamodb: { NewImage: { type: { S: ['Message', 'Membership'] } } } },
+      { dynamodb: { OldImage: { type: { S: ['Membership'] } } } },
+    ],
   },
 ];

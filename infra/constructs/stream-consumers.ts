@@ -77,6 +77,8 @@ export class ChatStreamConsumers extends Construct {
           retryAttempts: definition.maximumRetryAttempts ?? -1,
           reportBatchItemFailures: definition.reportBatchItemFailures ?? true,
           onFailure: new SqsDlq(onFailureQueue),
+          // The same FilterCriteria the local mapping applies (local/dynamodb-streams/filters.ts).
+          filters: definition.filters?.map((pattern) => lambda.FilterCriteria.filter(pattern)),
         }),
       );
       return { definition, function: fn, onFailureQueue };

@@ -19,4 +19,30 @@ export interface StreamConsumerDefinition {
   readonly maximumRetryAttempts?: number;
   /** The function answers `{ batchItemFailures }` to checkpoint partial success. @default true */
   readonly reportBatchItemFailures?: boolean;
+  /**
+   * Lambda's `FilterCriteria`: up to 5 patterns, ORed, each matched against the record as Lambda delivers it
+   * (images in DynamoDB JSON, e.g. `{ dynamodb: { NewImage: { type: { S: ['Message'] } } } }`). A record that
+   * matches no pattern is dropped: it never reaches the function, does not count toward `batchSize`, and the
+   * mapping moves past it as if it had been processed.
+   * @default no filtering: every record is delivered
+   */
+  readonly filters?: readonly EventFilterPattern[];
+}
+
+/** A JSON value inside an event filter pattern. */
+export type EventFilterValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly EventFilterValue[]
+  | { readonly [key: string]: EventFilterValue };
+
+/**
+ * One filter of a mapping's `FilterCriteria`: an EventBridge-style event pattern (a JSON object) whose leaves are
+ * lists of values or matchers (`prefix`, `suffix`, `anything-but`, `numeric`, `exists`, `equals-ignore-case`), with
+ * `$or` for alternatives.
+ */
+export interface EventFilterPattern {
+  readonly [field: string]: EventFilterValue;
 }

@@ -3,6 +3,7 @@
  * something the poller copes with: a retried invocation, a discarded batch, a retried Streams API call).
  */
 import type { DynamoDBRecord } from 'aws-lambda';
+import { DynamoDbServiceError } from '../dynamodb/errors.js';
 
 /** The table has no stream (its definition needs `stream`), so there is nothing to poll. */
 export class StreamNotEnabledError extends Error {
@@ -13,7 +14,10 @@ export class StreamNotEnabledError extends Error {
   }
 }
 
-/** A setting of the consumer is outside what Lambda accepts for a DynamoDB event source mapping. */
+/**
+ * A setting of the consumer is outside what Lambda accepts for a DynamoDB event source mapping, or one of its filter
+ * patterns is malformed or uses an operator this local mapping does not support (the message names `filters[i]`).
+ */
 export class StreamConsumerDefinitionError extends Error {
   override readonly name = 'StreamConsumerDefinitionError';
 
@@ -122,5 +126,6 @@ export class StreamReadError extends Error {
 }
 
 function describe(error: unknown): string {
+  if (error instanceof DynamoDbServiceError) return `${error.exceptionName}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

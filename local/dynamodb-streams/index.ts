@@ -1,7 +1,8 @@
 /**
  * Lambda's event source mapping for DynamoDB streams, run locally against DynamoDB Local: `startStreamPoller` reads
  * a table's stream shard by shard and invokes a function with Lambda-shaped batches, retrying, bisecting and
- * checkpointing (`batchItemFailures`) as Lambda does.
+ * checkpointing (`batchItemFailures`) as Lambda does, and dropping the records that match none of the consumer's
+ * `filters` (Lambda's FilterCriteria) before they are batched.
  *
  * @example
  * ```ts
@@ -19,7 +20,8 @@
  * await poller.stop();
  * ```
  */
-export type { StreamConsumerDefinition } from './description.js';
+export type { EventFilterPattern, EventFilterValue, StreamConsumerDefinition } from './description.js';
+export { compileEventFilters, MAX_FILTERS, MAX_PATTERN_LENGTH, type EventFilters } from './filters.js';
 export type { RetryBackoff } from './delivery.js';
 export {
   BatchDiscardedError,

@@ -5,20 +5,11 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  DynamoDBStreamsServiceException,
-  ExpiredIteratorException,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ResourceNotFoundException,
-  TrimmedDataAccessException,
-  type Shard,
-  type ShardIteratorType,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { Shard, ShardIteratorType } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createDynamoDbClient, LOCAL_REGION } from '../dynamodb/index.js';
+import { DynamoDbServiceError } from '../dynamodb/errors.js';
+import { streamsWireClient, type DynamoDbStreamsOperations, type WireClient } from '../dynamodb/wire-client.js';
 import { backoffDelay, deliverBatch, type BufferedRecord, type DeliverySettings, type RetryBackoff } from './delivery.js';
 import type { StreamConsumerDefinition } from './description.js';
 import {
@@ -28,6 +19,7 @@ import {
   StreamPollerStoppedError,
   StreamReadError,
 } from './errors.js';
+import { compileEventFilters, type EventFilters } from './filters.js';
 import { lambdaEventSourceArn, toLambdaRecord, type RecordOrigin } from './records.js';
 import type { LocalLogger } from '../logging/logger.js';
 import { withBatchLogging } from '../logging/streams.js';
@@ -76,6 +68,8 @@ const DEFAULT_POLL_INTERVAL_MS = 100;
 const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY_BACKOFF: RetryBackoff = { initialDelayMs: 100, maxDelayMs: 5_000 };
+/** A Streams call that has not answered by then failed (DynamoDB Local answers at once, even with nothing new). */
+const REQUEST_TIMEOUT_MS = 10_000;
 /** New shards appear when one closes (every 4 hours); a shard's end triggers a look too, this is the fallback. */
 const SHARD_DISCOVERY_INTERVAL_MS = 1_000;
 /** GetRecords returns at most 1000 records. */
@@ -92,14 +86,22 @@ interface ConsumerSettings {
   readonly bisectBatchOnFunctionError: boolean;
   readonly maximumRetryAttempts: number;
   readonly reportBatchItemFailures: boolean;
+  /** Records that match none of these are dropped as they are read (Lambda's FilterCriteria). */
+  readonly filters: EventFilters;
+}
+
+/** One GetRecords page: how many records it held, and those kept by the filters. */
+interface ReadPage {
+  readonly read: number;
+  readonly kept: BufferedRecord[];
 }
 
 /**
  * Starts delivering the table's stream to a function, as a Lambda event source mapping would: resolves once the
  * shards to read are known and, for `LATEST`, their positions taken, so every later write is delivered.
  *
- * @throws {@link StreamNotEnabledError}, {@link StreamConsumerDefinitionError}, or the Streams API's error when
- *   DynamoDB Local cannot be read
+ * @throws {@link StreamNotEnabledError}, {@link StreamConsumerDefinitionError} (a setting or filter pattern Lambda
+ *   would refuse), or the Streams API's error when DynamoDB Local cannot be read
  * @example
  * ```ts
  * const poller = await startStreamPoller({
@@ -153,6 +155,7 @@ function consumerSettings(consumer: StreamConsumerDefinition): ConsumerSettings 
     bisectBatchOnFunctionError: consumer.bisectBatchOnFunctionError ?? true,
     maximumRetryAttempts: consumer.maximumRetryAttempts ?? -1,
     reportBatchItemFailures: consumer.reportBatchItemFailures ?? true,
+    filters: compileEventFilters(consumer.function, consumer.filters),
   };
   const problem = (message: string): StreamConsumerDefinitionError =>
     new StreamConsumerDefinitionError(consumer.function, message);
@@ -203,7 +206,7 @@ interface DrainWaiter {
 }
 
 class ShardPoller {
-  private readonly streams: DynamoDBStreamsClient;
+  private readonly streams: WireClient<DynamoDbStreamsOperations>;
   private readonly shards = new Map<string, ShardState>();
   private readonly tasks = new Set<Promise<void>>();
   private readonly waiters = new Set<DrainWaiter>();
@@ -222,13 +225,15 @@ class ShardPoller {
     private readonly streamArn: string,
     readonly origin: RecordOrigin,
   ) {
-    this.streams = new DynamoDBStreamsClient({
+    // Over the wire client rather than the SDK: polling is continuous, and the wire's records are already in the
+    // form Lambda delivers (epoch-second times, base64 binaries), where the SDK's would need converting back.
+    this.streams = streamsWireClient({
       endpoint: options.endpoint,
       region: LOCAL_REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      accessKeyId: 'local',
       // Failures are retried by the poller, with its backoff, and reported once each.
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
     });
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.backoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
@@ -276,7 +281,7 @@ class ShardPoller {
       for (const waiter of this.waiters) waiter.reject(new StreamPollerStoppedError());
       this.waiters.clear();
       while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-      this.streams.destroy();
+      this.streams.close();
     })();
     return this.stopping;
   }
@@ -309,8 +314,9 @@ class ShardPoller {
     let exclusiveStartShardId: string | undefined;
     do {
       const page = await this.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
-        { abortSignal: this.signal },
+        'DescribeStream',
+        { StreamArn: this.streamArn, ExclusiveStartShardId: exclusiveStartShardId },
+        { signal: this.signal },
       );
       found.push(...(page.StreamDescription?.Shards ?? []));
       exclusiveStartShardId = page.StreamDescription?.LastEvaluatedShardId;
@@ -391,8 +397,9 @@ class ShardPoller {
 
   private async requestIterator(shard: ShardState, position: ShardPosition): Promise<string | undefined> {
     const { ShardIterator: iterator } = await this.streams.send(
-      new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.shardId, ...position }),
-      { abortSignal: this.signal },
+      'GetShardIterator',
+      { StreamArn: this.streamArn, ShardId: shard.shardId, ...position },
+      { signal: this.signal },
     );
     return iterator;
   }
@@ -409,7 +416,7 @@ class ShardPoller {
       } catch (error) {
         this.signal.throwIfAborted();
         this.report(new StreamReadError('GetShardIterator', this.streamArn, error));
-        if (error instanceof ResourceNotFoundException) return undefined;
+        if (isServiceError(error, 'ResourceNotFoundException')) return undefined;
         await delay(backoffDelay(this.backoff, failures), undefined, { signal: this.signal });
       }
     }
@@ -446,18 +453,19 @@ class ShardPoller {
       if (closed) break;
 
       const pollStartedAt = performance.now();
-      const records = await this.readRecords(shard, cursor, Math.min(GET_RECORDS_LIMIT, batchSize - buffer.length));
-      if (records === undefined) continue; // failed: retry (after a backoff) or go on from a new iterator
-      for (const record of records) {
+      const page = await this.readRecords(shard, cursor, Math.min(GET_RECORDS_LIMIT, batchSize - buffer.length));
+      if (page === undefined) continue; // failed: retry (after a backoff) or go on from a new iterator
+      for (const record of page.kept) {
         if (buffer.length === 0) windowOpenedAt = performance.now();
         buffer.push(record);
         bufferBytes += record.payloadBytes;
       }
-      if (records.length === 0 && buffer.length === 0) {
+      // Caught up only when the stream had nothing new: a page of filtered records may have more behind it.
+      if (page.read === 0 && buffer.length === 0) {
         shard.caughtUpAt = pollStartedAt;
         this.notify();
       }
-      if (records.length === 0 && cursor.iterator !== undefined) {
+      if (page.read === 0 && cursor.iterator !== undefined) {
         const windowLeft = buffer.length > 0 ? windowOpenedAt + batchingWindowMs - performance.now() : Infinity;
         await delay(Math.max(0, Math.min(this.pollIntervalMs, windowLeft)), undefined, { signal: this.signal });
       }
@@ -469,23 +477,21 @@ class ShardPoller {
   }
 
   /**
-   * One GetRecords, converted. On failure: a new iterator when DynamoDB expired ours (15 minutes unused, as while a
+   * One GetRecords, converted, without the records the filters drop (the position moves past them all). On failure: a new iterator when DynamoDB expired ours (15 minutes unused, as while a
    * batch is retried) or trimmed its records (24 h), else a backoff; then undefined.
    */
-  private async readRecords(shard: ShardState, cursor: ShardCursor, limit: number): Promise<BufferedRecord[] | undefined> {
+  private async readRecords(shard: ShardState, cursor: ShardCursor, limit: number): Promise<ReadPage | undefined> {
     let page;
     try {
-      page = await this.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: limit }), {
-        abortSignal: this.signal,
-      });
+      page = await this.streams.send('GetRecords', { ShardIterator: cursor.iterator, Limit: limit }, { signal: this.signal });
     } catch (error) {
       this.signal.throwIfAborted();
-      if (error instanceof ExpiredIteratorException) {
+      if (isServiceError(error, 'ExpiredIteratorException')) {
         cursor.iterator = await this.shardIterator(shard, resumePosition(shard, cursor));
         return undefined;
       }
       this.report(new StreamReadError('GetRecords', this.streamArn, error));
-      if (error instanceof TrimmedDataAccessException) {
+      if (isServiceError(error, 'TrimmedDataAccessException')) {
         // The records after our position are gone: Lambda too can only go on from the oldest one left.
         cursor.iterator = await this.shardIterator(shard, { ShardIteratorType: 'TRIM_HORIZON' });
         return undefined;
@@ -499,12 +505,15 @@ class ShardPoller {
     }
     cursor.failures = 0;
     cursor.iterator = page.NextShardIterator;
-    return (page.Records ?? []).map((record) => {
+    const records = page.Records ?? [];
+    const kept = records.flatMap((record): BufferedRecord[] => {
       const converted = toLambdaRecord(record, this.origin);
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
       cursor.lastSequenceNumber = sequenceNumber;
-      return { sequenceNumber, record: converted, payloadBytes: Buffer.byteLength(JSON.stringify(converted)) + 1 };
+      if (!this.settings.filters.matches(converted)) return [];
+      return [{ sequenceNumber, record: converted, payloadBytes: Buffer.byteLength(JSON.stringify(converted)) + 1 }];
     });
+    return { read: records.length, kept };
   }
 
   private deliverySettings(shardId: string): DeliverySettings {
@@ -552,10 +561,12 @@ function resumePosition(shard: ShardState, cursor: ShardCursor): ShardPosition {
  * "Invalid ShardIterator"), as opposed to a failure to answer at all.
  */
 function isRefusedIterator(error: unknown): boolean {
-  return (
-    error instanceof ResourceNotFoundException ||
-    (error instanceof DynamoDBStreamsServiceException && error.name === 'ValidationException')
-  );
+  return isServiceError(error, 'ResourceNotFoundException') || isServiceError(error, 'ValidationException');
+}
+
+/** DynamoDB answered with this exception. */
+function isServiceError(error: unknown, exceptionName: string): boolean {
+  return error instanceof DynamoDbServiceError && error.exceptionName === exceptionName;
 }
 
 /** The next batch: up to `batchSize` records within the payload limit (always at least one). */

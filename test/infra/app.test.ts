@@ -116,9 +116,18 @@ describe('the raw-WebSocket side (lambdas/app.ts)', () => {
     }
   });
 
-  it('maps every stream consumer to its table stream', () => {
+  it('maps every stream consumer to its table stream, with the FilterCriteria the local mapping applies', () => {
     const mappings = propertiesOf('AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength((description.chatStreamConsumers ?? []).length);
+    for (const consumer of description.chatStreamConsumers ?? []) {
+      const alias = logicalIdOf(stack.functions.get(consumer.function).alias);
+      const [mapping, ...others] = mappings.filter((candidate) => JSON.stringify(candidate.FunctionName).includes(alias));
+      expect(others, consumer.function).toEqual([]);
+      expect(consumer.filters?.length, consumer.function).toBeGreaterThan(0);
+      expect(mapping?.FilterCriteria, consumer.function).toEqual({
+        Filters: (consumer.filters ?? []).map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
+      });
+    }
   });
 
   it('grants events:PutEvents on the bus, and nothing of the table but its stream, to chatEventPublisher alone', () => {
