@@ -28,10 +28,10 @@ export class ContainerPool {
   ) {}
 
   /** Runs one invocation on a warm container, a new one, or the first to free up. */
-  async invoke(event: unknown): Promise<unknown> {
+  async invoke(eventJson: string): Promise<unknown> {
     const container = await this.acquire();
     try {
-      return await container.invoke(event);
+      return await container.invoke(eventJson);
     } finally {
       this.release(container);
     }

@@ -32,7 +32,7 @@ export interface LambdaContainerOptions {
 
 interface PendingInvocation {
   readonly requestId: string;
-  readonly event: unknown;
+  readonly eventJson: string;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: Error) => void;
 }
@@ -75,9 +75,9 @@ export class LambdaContainer {
    * invocation at a time.
    * @throws {@link LambdaInvocationError} for the function's failures, {@link LambdaRuntimeClosedError} on close
    */
-  invoke(event: unknown): Promise<unknown> {
+  invoke(eventJson: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.pending = { requestId: randomUUID(), event, resolve, reject };
+      this.pending = { requestId: randomUUID(), eventJson, resolve, reject };
       if (this.state === 'ready') this.start();
       else this.timer = setTimeout(() => this.timeOut(INIT_TIMEOUT_MS), INIT_TIMEOUT_MS);
     });
@@ -121,7 +121,7 @@ export class LambdaContainer {
     const message: InvokeMessage = {
       type: 'invoke',
       requestId: pending.requestId,
-      event: pending.event,
+      eventJson: pending.eventJson,
       deadline: Date.now() + timeoutMs,
     };
     this.worker.postMessage(message);

@@ -16,7 +16,6 @@ import {
   DEFAULT_MEMORY_LIMIT_MB,
   DEFAULT_REGION,
   FUNCTION_VERSION,
-  jsonCopy,
   logGroupName,
   newLogStreamName,
 } from './handler.js';
@@ -216,10 +215,12 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
       const pool = pools.get(functionName);
       if (pool === undefined) throw new LambdaFunctionNotFoundError(functionName, [...pools.keys()]);
       const { logger } = options;
-      if (!logger) return pool.invoke(jsonCopy(event));
+      // JSON text, as Lambda's events are: what JSON cannot carry (undefined, functions) is dropped here as there.
+      const eventJson = JSON.stringify(event) ?? 'null';
+      if (!logger) return pool.invoke(eventJson);
       const startedAt = performance.now();
       try {
-        const result = await pool.invoke(jsonCopy(event));
+        const result = await pool.invoke(eventJson);
         const durationMs = Math.round(performance.now() - startedAt);
         logger.info({ functionName, durationMs }, `invoke ${functionName}: ok (${durationMs} ms)`);
         return result;

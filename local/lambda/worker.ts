@@ -92,7 +92,7 @@ async function loadHandler(): Promise<LambdaHandler | LambdaErrorPayload> {
   return handler as LambdaHandler;
 }
 
-async function invoke(handler: LambdaHandler, { requestId, event, deadline }: InvokeMessage): Promise<void> {
+async function invoke(handler: LambdaHandler, { requestId, eventJson, deadline }: InvokeMessage): Promise<void> {
   currentRequestId = requestId;
   const context = createLambdaContext({
     functionName,
@@ -102,7 +102,7 @@ async function invoke(handler: LambdaHandler, { requestId, event, deadline }: In
     logStreamName,
     deadline,
   });
-  send({ type: 'outcome', requestId, outcome: await runHandler(handler, event, context) });
+  send({ type: 'outcome', requestId, outcome: await runHandler(handler, JSON.parse(eventJson), context) });
 }
 
 process.setSourceMapsEnabled(true);
