@@ -252,6 +252,29 @@ describe('subscriptions', () => {
     reader.socket.close();
   });
 
+  it('delivers every frame of a busy turn, in order, on two connections, and a lone frame after it', async () => {
+    // Frames sent in one turn of the event loop share a write (the socket is corked until the turn ends).
+    const readers = [await connectAndAck(), await connectAndAck()];
+    for (const [index, reader] of readers.entries()) {
+      expect((await startSubscription(reader, `burst-${index}`)).frame['type']).toBe(ServerMessageType.StartAck);
+    }
+    const burst = 200;
+    for (let n = 0; n < burst; n++) {
+      for (const index of [0, 1]) server.backend.push(`burst-${index}`, { onPublish: { id: `m${n}`, text: 'x'.repeat(100) } });
+    }
+    for (const [index, reader] of readers.entries()) {
+      for (let n = 0; n < burst; n++) {
+        const { frame } = await reader.nextNonKeepAlive();
+        expect(frame).toMatchObject({ type: 'data', id: `burst-${index}`, payload: { data: { onPublish: { id: `m${n}` } } } });
+      }
+    }
+    // A frame alone in a later turn is not held back waiting for company.
+    await new Promise((resolve) => setImmediate(resolve));
+    server.backend.push('burst-0', { onPublish: { id: 'lone', text: 'y' } });
+    expect((await readers[0]!.nextNonKeepAlive(1000)).frame).toMatchObject({ payload: { data: { onPublish: { id: 'lone' } } } });
+    for (const reader of readers) reader.socket.close();
+  });
+
   it('uses the connection authentication when a start carries no extensions.authorization', async () => {
     const reader = await connectAndAck();
     const authCallsBefore = server.backend.authRequests.length;
