@@ -27,6 +27,11 @@ export interface ResourceUsage {
   /** process.cpuUsage() of the server process: user and system microseconds. */
   readonly cpuUserMicros: number;
   readonly cpuSystemMicros: number;
+  /**
+   * CPU (user + system) of the server's descendant processes, in microseconds: for the local cloud, DynamoDB Local
+   * (Java) and cognito-local, which share the machine's cores with it. Null where `/proc` is not available.
+   */
+  readonly childrenCpuMicros: number | null;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
   /** Memory outside the V8 heap that V8 knows of (socket buffers held as ArrayBuffers among them). */

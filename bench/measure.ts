@@ -13,6 +13,8 @@ export const MESSAGE_SIZE = 1024;
 /** A measurement ends when every delivery arrived, or when none arrived for this long (then it is void). */
 const STALL_MS = 15_000;
 const WARM_UP_MESSAGES = 10;
+/** How long after the last send's answer the write path's CPU is still counted (stream polling is ~1 s apart at most). */
+const WRITE_SETTLE_MS = 2_000;
 
 /** Sends one message with the given body and resolves when the server answered. */
 export type Publisher = (body: string) => Promise<void>;
@@ -39,6 +41,8 @@ export interface FanoutResult {
   /** Server CPU (user + system) over the measurement. */
   readonly serverCpuMs: number;
   readonly serverCpuMicrosPerDelivery: number;
+  /** CPU of the server's own child processes (local cloud: DynamoDB Local and cognito-local); null if unknown. */
+  readonly childrenCpuMicrosPerDelivery: number | null;
   readonly serverRssMb: number;
   readonly serverHeapMb: number;
 }
@@ -57,10 +61,20 @@ export interface WriteResult {
   readonly errors: number;
   readonly messagesPerSecond: number;
   readonly latencyMs: LatencySummary;
+  /** Server CPU per message sent, including the work the sends set off until it settles (stream consumers). */
+  readonly serverCpuMicrosPerMessage: number;
+  /** The same for the server's child processes (local cloud: DynamoDB Local and cognito-local); null if unknown. */
+  readonly childrenCpuMicrosPerMessage: number | null;
 }
 
 function cpuMicros(usage: ResourceUsage): number {
   return usage.cpuUserMicros + usage.cpuSystemMicros;
+}
+
+/** Child-process CPU between two readings, per unit of work; null where it is not known. */
+function childrenCpuPer(before: ResourceUsage, after: ResourceUsage, units: number): number | null {
+  if (before.childrenCpuMicros === null || after.childrenCpuMicros === null) return null;
+  return round((after.childrenCpuMicros - before.childrenCpuMicros) / Math.max(1, units), 2);
 }
 
 function summary(sorted: ArrayLike<number>): LatencySummary {
@@ -166,6 +180,7 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     latencyMs: summary(latencies),
     serverCpuMs: round(serverCpuMicros / 1000),
     serverCpuMicrosPerDelivery: round(serverCpuMicros / Math.max(1, deliveredTotal), 2),
+    childrenCpuMicrosPerDelivery: childrenCpuPer(before, after, deliveredTotal),
     serverRssMb: round(after.rssBytes / 2 ** 20),
     serverHeapMb: round(after.heapUsedBytes / 2 ** 20),
   };
@@ -215,12 +230,13 @@ export async function measureWrites(
   target: string,
   publish: Publisher,
   plan: { readonly writeMessages: number; readonly writeConcurrency: number; readonly writeSeconds: number },
-  server?: TargetProcess,
+  server: TargetProcess,
 ): Promise<WriteResult> {
   const concurrency = plan.writeConcurrency;
   const latencies: number[] = [];
   let errors = 0;
   let messages = 0;
+  const before = await server.usage(false);
   const startedAt = preciseNow();
   const deadline = startedAt + plan.writeSeconds * 1000;
   await whileProfiling(server, `${target}-writes`, () =>
@@ -237,6 +253,9 @@ export async function measureWrites(
     }),
   );
   const durationMs = preciseNow() - startedAt;
+  // The work a send sets off after its answer (the local cloud's stream consumers) belongs to its cost.
+  await new Promise((resolve) => setTimeout(resolve, WRITE_SETTLE_MS));
+  const after = await server.usage(false);
   return {
     target,
     concurrency,
@@ -244,5 +263,7 @@ export async function measureWrites(
     errors,
     messagesPerSecond: round(((messages - errors) / durationMs) * 1000),
     latencyMs: summary(mergeSorted([latencies])),
+    serverCpuMicrosPerMessage: round((cpuMicros(after) - cpuMicros(before)) / Math.max(1, messages)),
+    childrenCpuMicrosPerMessage: childrenCpuPer(before, after, messages),
   };
 }

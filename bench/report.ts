@@ -56,13 +56,13 @@ export function renderTable(results: BenchResults): string {
     '',
     '**Fan-out** (one room; delivered messages per second; latency from send to receipt, under that load)',
     '',
-    '| target | subscribers | messages | delivered/s | p50 ms | p95 ms | p99 ms | server CPU µs/delivery | server RSS MB | every message delivered |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| target | subscribers | messages | delivered/s | p50 ms | p95 ms | p99 ms | server CPU µs/delivery | child processes CPU µs/delivery | server RSS MB | every message delivered |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
   ];
   for (const r of results.fanout) {
     lines.push(
       `| ${name(r.target)} | ${number(r.subscribers)} | ${number(r.messages)} | ${number(r.deliveredPerSecond)} | ${r.latencyMs.p50} | ` +
-        `${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.serverCpuMicrosPerDelivery} | ${r.serverRssMb} | ` +
+        `${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.serverCpuMicrosPerDelivery} | ${r.childrenCpuMicrosPerDelivery ?? 'n/a'} | ${r.serverRssMb} | ` +
         `${r.complete ? 'yes' : `**no — void** (${number(r.delivered)}/${number(r.expectedDeliveries)})`} |`,
     );
   }
@@ -85,12 +85,13 @@ export function renderTable(results: BenchResults): string {
     '',
     '**Write path** (sendMessage / publish, no subscribers)',
     '',
-    '| target | concurrency | messages | messages/s | p50 ms | p99 ms | errors |',
-    '|---|--:|--:|--:|--:|--:|--:|',
+    '| target | concurrency | messages | messages/s | p50 ms | p99 ms | errors | server CPU µs/message | child processes CPU µs/message |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of results.writes) {
     lines.push(
-      `| ${name(r.target)} | ${r.concurrency} | ${number(r.messages)} | ${number(r.messagesPerSecond)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.errors} |`,
+      `| ${name(r.target)} | ${r.concurrency} | ${number(r.messages)} | ${number(r.messagesPerSecond)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.errors} | ` +
+        `${number(r.serverCpuMicrosPerMessage)} | ${r.childrenCpuMicrosPerMessage === null ? 'n/a' : number(r.childrenCpuMicrosPerMessage)} |`,
     );
   }
   return lines.join('\n');

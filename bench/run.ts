@@ -45,7 +45,7 @@ export interface BenchPlan {
 /** The targets are at 1,000 subscribers; the raw API, slow by design (one HTTP call per push), at 100. */
 const QUICK: BenchPlan = {
   fanoutSizes: [1000],
-  messagesFor: () => 15,
+  messagesFor: () => 60,
   rawSizes: [100],
   rawMessages: 3,
   idleSizes: [1000],

@@ -6,7 +6,7 @@
  * cognito-local run in their own processes, not counted), `bare-ws` and `graphql-ws` (bench/baselines/).
  * On request it profiles its main thread between two IPC messages, so that a profile covers one measurement only.
  */
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,44 @@ async function startTarget(name: TargetName): Promise<RunningTarget> {
   }
 }
 
+/** Clock ticks per second of `/proc/<pid>/stat` times (USER_HZ, 100 on every Linux architecture Node runs on). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time of every descendant of this process (children, their children…), from `/proc`: Linux only, null
+ * elsewhere. Threads are included, since a process's stat times sum its threads.
+ */
+async function descendantCpuMicros(): Promise<number | null> {
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return null;
+  }
+  const stats = new Map<number, { readonly parent: number; readonly ticks: number }>();
+  await Promise.all(
+    entries
+      .filter((entry) => /^[0-9]+$/.test(entry))
+      .map(async (entry) => {
+        const text = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+        // Fields after the command name (which may hold spaces and parentheses): state, ppid, … utime (14), stime (15).
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.length < 13) return;
+        stats.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      }),
+  );
+  let ticks = 0;
+  for (const stat of stats.values()) {
+    for (let ancestor = stat.parent; ancestor > 1; ancestor = stats.get(ancestor)?.parent ?? 0) {
+      if (ancestor === process.pid) {
+        ticks += stat.ticks;
+        break;
+      }
+    }
+  }
+  return (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+}
+
 function report(message: ServerReport): void {
   process.send?.(message);
 }
@@ -110,16 +148,19 @@ async function main(): Promise<void> {
     if (request.collectGarbage) collectGarbage();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
-    report({
-      type: 'usage',
-      usage: {
-        cpuUserMicros: cpu.user,
-        cpuSystemMicros: cpu.system,
-        rssBytes: memory.rss,
-        heapUsedBytes: memory.heapUsed,
-        externalBytes: memory.external,
-      },
-    });
+    void descendantCpuMicros().then((childrenCpuMicros) =>
+      report({
+        type: 'usage',
+        usage: {
+          cpuUserMicros: cpu.user,
+          cpuSystemMicros: cpu.system,
+          childrenCpuMicros,
+          rssBytes: memory.rss,
+          heapUsedBytes: memory.heapUsed,
+          externalBytes: memory.external,
+        },
+      }),
+    );
   });
   process.on('disconnect', () => void target.stop().finally(() => process.exit(0)));
   report({ type: 'ready', endpoints: target.endpoints });
