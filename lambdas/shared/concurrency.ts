@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const lists = await mapWithConcurrency(userIds, 10, (userId) => store.connectionsOfUser(userId));
+ * const outcomes = await mapWithConcurrency(recipients, 50, (recipient) => pusher.push(recipient.connectionId, frame));
  * ```
  */
 export async function mapWithConcurrency<T, R>(

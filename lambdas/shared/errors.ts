@@ -95,3 +95,12 @@ export class SkippedAfterFailureError extends Error {
     super(`Record ${sequenceNumber} skipped: an earlier record of the batch failed and will be retried first`);
   }
 }
+
+/** DynamoDB kept leaving keys of a BatchGetItem unprocessed (throttling) after every retry. */
+export class UnprocessedKeysError extends Error {
+  override readonly name = 'UnprocessedKeysError';
+
+  constructor(readonly count: number) {
+    super(`BatchGetItem left ${count} keys unprocessed after its retries`);
+  }
+}

@@ -1,6 +1,7 @@
 /**
- * `$disconnect`: removes the connection's item. API Gateway calls it on a best-effort basis; when it does not, the
- * item's TTL, the expiry filter on reads and the GoneException clean-up of pushes cover for it.
+ * `$disconnect`: removes the connection's item and its entry among its user's connections. API Gateway calls it on a
+ * best-effort basis; when it does not, the entry's expiry on reads and the GoneException clean-up of pushes cover
+ * for it.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { connectionStoreFromEnvironment } from '../shared/connection-store.js';

@@ -4,7 +4,8 @@
  * replies, and healing after the server drops a connection.
  */
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../../clients/ws/index.js';
 import type { LocalCloud } from '../../local/cloud.js';
 import { createDynamoDbClient } from '../../local/dynamodb/index.js';
+import { userConnectionsKey } from '../../lambdas/shared/connection-store.js';
 import { logMessages, signedInUser, startRawChatCloud, type TestUser } from './support.js';
 
 vi.hoisted(() => {
@@ -146,22 +148,19 @@ describe('the raw WebSocket chat client', () => {
     await cleoLog.waitFor((message) => message.id === before.id, 'before the drop');
 
     const table = createDynamoDbClient(cloud.dynamodbEndpoint);
-    const { Items } = await table.send(
-      new QueryCommand({
-        TableName: 'Chat',
-        IndexName: 'byUser',
-        KeyConditionExpression: 'gsi1pk = :user AND begins_with(gsi1sk, :connections)',
-        ExpressionAttributeValues: { ':user': { S: `USER#${cleo.sub}` }, ':connections': { S: 'CONN#' } },
-      }),
+    const { Item } = await table.send(
+      new GetItemCommand({ TableName: 'Chat', Key: marshall(userConnectionsKey(cleo.sub)), ConsistentRead: true }),
     );
     table.destroy();
-    expect(Items).toHaveLength(1);
+    const entries = Item?.['connections']?.SS ?? [];
+    expect(entries).toHaveLength(1);
+    const connectionId = entries[0]!.slice(entries[0]!.indexOf('#') + 1);
     const management = new ApiGatewayManagementApiClient({
       endpoint: cloud.webSocket!.managementUrl,
       region: 'us-east-1',
       credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
     });
-    await management.send(new DeleteConnectionCommand({ ConnectionId: Items![0]!.connectionId!.S! }));
+    await management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     management.destroy();
 
     await reconnectAskedForToken;

@@ -22,7 +22,7 @@ import {
 } from '../../local/apigateway-websocket/index.js';
 import { createDynamoDbClient } from '../../local/dynamodb/index.js';
 import { BatchDiscardedError, FunctionBatchError } from '../../local/dynamodb-streams/index.js';
-import { ConnectionStore, connectionKey } from '../../lambdas/shared/connection-store.js';
+import { ConnectionStore, connectionKey, userConnectionsKey } from '../../lambdas/shared/connection-store.js';
 import { PUSH_MAX_ATTEMPTS } from '../../lambdas/shared/pusher.js';
 import { chatTable } from '../../resolvers/api.js';
 import { CREATE_ROOM, SEND_MESSAGE } from '../support/chat-documents.js';
@@ -247,6 +247,17 @@ describe('pushes meeting 429 and 410', () => {
         );
         expect(Item).toBeUndefined();
       }
+      // …and left Bob's set of open connections, so no later audience names them.
+      const { Item: bobConnections } = await table.send(
+        new GetItemCommand({
+          TableName: chatTable.name,
+          Key: { pk: { S: userConnectionsKey(bobUser.sub).pk }, sk: { S: userConnectionsKey(bobUser.sub).sk } },
+          ConsistentRead: true,
+        }),
+      );
+      // Bob has no raw connection of his own: his set is empty, and DynamoDB drops an emptied set attribute.
+      expect(bobConnections).toMatchObject({ type: { S: 'UserConnections' } });
+      expect(bobConnections?.['connectionIds']).toBeUndefined();
       const gone = answered(410) - goneBefore;
       // Each vanished connection answered 410 once: removed by the first push, not tried again.
       expect(gone).toBe(vanished.length);

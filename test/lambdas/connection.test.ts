@@ -12,11 +12,9 @@ import { createRequire } from 'node:module';
 import {
   DescribeTimeToLiveCommand,
   GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { startWebSocketGateway, type WebSocketGateway } from '../../local/apigateway-websocket/index.js';
@@ -25,6 +23,7 @@ import { createUser, provisionUserPool, signIn, type SignInTokens } from '../../
 import { createDynamoDbClient } from '../../local/dynamodb/index.js';
 import { LambdaHandlerError } from '../../local/lambda/errors.js';
 import { chatStreamConsumers, chatWebSocketApi } from '../../lambdas/app.js';
+import { ConnectionStore, userConnectionsKey } from '../../lambdas/shared/connection-store.js';
 import { startStreamPoller, type StreamPoller } from '../../local/dynamodb-streams/index.js';
 import { chatApi } from '../../resolvers/api.js';
 import { startChatCloud } from '../support/cloud.js';
@@ -105,6 +104,14 @@ describe('raw-WebSocket connections', () => {
     return Item === undefined ? undefined : unmarshall(Item);
   };
 
+  /** The entries (`<expiresAt>#<connectionId>`) of the user's connection set. */
+  const userConnections = async (userId: string): Promise<string[]> => {
+    const { Item } = await table.send(
+      new GetItemCommand({ TableName: 'Chat', Key: marshall(userConnectionsKey(userId)), ConsistentRead: true }),
+    );
+    return Item?.['connections']?.SS ?? [];
+  };
+
   const authorize = (input: Parameters<typeof authorizerEvent>[0]) => {
     const event = authorizerEvent(input);
     return { event, result: functions.invoke('websocketAuthorizer', event) as Promise<AuthorizerResult> };
@@ -182,8 +189,6 @@ describe('raw-WebSocket connections', () => {
       expect(await connectionItem(connectionId)).toEqual({
         pk: `CONN#${connectionId}`,
         sk: 'CONN',
-        gsi1pk: `USER#${ada.sub}`,
-        gsi1sk: `CONN#${connectionId}`,
         type: 'Connection',
         connectionId,
         userId: ada.sub,
@@ -192,15 +197,8 @@ describe('raw-WebSocket connections', () => {
       });
       const ttl = await table.send(new DescribeTimeToLiveCommand({ TableName: 'Chat' }));
       expect(ttl.TimeToLiveDescription?.AttributeName).toBe('expiresAt');
-      const mine = await table.send(
-        new QueryCommand({
-          TableName: 'Chat',
-          IndexName: 'byUser',
-          KeyConditionExpression: 'gsi1pk = :user AND begins_with(gsi1sk, :connections)',
-          ExpressionAttributeValues: { ':user': { S: `USER#${ada.sub}` }, ':connections': { S: 'CONN#' } },
-        }),
-      );
-      expect(mine.Items?.map((item) => item.connectionId?.S)).toContain(connectionId);
+      // Listed among Ada's connections, with the same expiry, for audience lookups.
+      expect(await userConnections(ada.sub)).toContain(`${Math.floor(connectedAt / 1000) + 2 * 60 * 60}#${connectionId}`);
     });
 
     it('echoes the wavechat subprotocol when the client offered subprotocols', async () => {
@@ -237,6 +235,7 @@ describe('raw-WebSocket connections', () => {
       const result = (await functions.invoke('websocketDisconnect', disconnectEvent({ connectionId, userId: ada.sub }))) as ConnectResult;
       expect(result.statusCode).toBe(200);
       expect(await connectionItem(connectionId)).toBeUndefined();
+      expect((await userConnections(ada.sub)).filter((entry) => entry.endsWith(`#${connectionId}`))).toEqual([]);
     });
   });
 
@@ -291,7 +290,7 @@ describe('raw-WebSocket connections', () => {
       const usage = await client.next('usage');
       expect(usage).toMatchObject({ reason: 'The message is not JSON.', connection: { userId: ada.sub, identity: { sourceIp: '127.0.0.1' } } });
       const connectionId = (usage.connection as { connectionId: string }).connectionId;
-      expect(await connectionItem(connectionId)).toMatchObject({ userId: ada.sub, gsi1pk: `USER#${ada.sub}` });
+      expect(await connectionItem(connectionId)).toMatchObject({ userId: ada.sub, type: 'Connection' });
 
       client.socket.close(1000);
       await vi.waitFor(async () => expect(await connectionItem(connectionId)).toBeUndefined());
@@ -320,27 +319,18 @@ describe('raw-WebSocket connections', () => {
       const listener = await open(`?token=${ada.tokens.accessToken}`);
       // A connection whose $disconnect never ran: the gateway no longer knows it.
       const staleId = newConnectionId();
-      await table.send(
-        new PutItemCommand({
-          TableName: 'Chat',
-          Item: {
-            pk: { S: `CONN#${staleId}` },
-            sk: { S: 'CONN' },
-            gsi1pk: { S: `USER#${ada.sub}` },
-            gsi1sk: { S: `CONN#${staleId}` },
-            type: { S: 'Connection' },
-            connectionId: { S: staleId },
-            userId: { S: ada.sub },
-            connectedAt: { S: new Date().toISOString() },
-            expiresAt: { N: String(Math.floor(Date.now() / 1000) + 3600) },
-          },
-        }),
-      );
+      await new ConnectionStore(table, 'Chat').register({
+        connectionId: staleId,
+        userId: ada.sub,
+        connectedAt: new Date().toISOString(),
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      });
       listener.socket.send('{"action":"sendmessage","message":"anyone there?"}');
       const message = (await listener.next('sent')).message as { id: string };
       expect(await listener.next('message')).toMatchObject({ message: { id: message.id } });
       await poller.drain();
       expect(await connectionItem(staleId)).toBeUndefined();
+      expect((await userConnections(ada.sub)).filter((entry) => entry.endsWith(`#${staleId}`))).toEqual([]);
     });
   });
 });
