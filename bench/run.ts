@@ -60,7 +60,7 @@ const QUICK: BenchPlan = {
 
 const FULL: BenchPlan = {
   fanoutSizes: [100, 1000, 5000],
-  messagesFor: (n) => (n <= 100 ? 1000 : n <= 1000 ? 200 : 40),
+  messagesFor: (n) => (n <= 100 ? 2000 : n <= 1000 ? 600 : 40),
   rawSizes: [100, 1000],
   rawMessages: 10,
   idleSizes: [1000, 10000],
