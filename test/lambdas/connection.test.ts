@@ -5,13 +5,14 @@
  * chat table's stream read by the local event-source mapping (local/dynamodb-streams) — every function invoked
  * in-process against the local cloud.
  */
-import { createPrivateKey, createSign } from 'node:crypto';
+import { createPrivateKey, createSign, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   DescribeTimeToLiveCommand,
   GetItemCommand,
+  UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -226,6 +227,29 @@ describe('raw-WebSocket connections', () => {
       const result = (await functions.invoke('websocketConnect', connectEvent({ connectionId }))) as ConnectResult;
       expect(result.statusCode).toBe(401);
       expect(await connectionItem(connectionId)).toBeUndefined();
+    });
+
+    it('a connect drops from the user’s set the connections past their lifetime that no $disconnect removed', async () => {
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const userId = randomUUID(); // a user of its own, whose set holds only this test's connections
+      // Connected 3 hours ago; API Gateway closed it at 2 hours, but its $disconnect never ran.
+      const outlived = newConnectionId();
+      await table.send(
+        new UpdateItemCommand({
+          TableName: 'Chat',
+          Key: marshall(userConnectionsKey(userId)),
+          UpdateExpression: 'ADD connections :entry SET userId = :userId',
+          ExpressionAttributeValues: { ':entry': { SS: [`${nowSeconds - 3600}#${outlived}`] }, ':userId': { S: userId } },
+        }),
+      );
+      expect(await userConnections(userId)).toEqual([`${nowSeconds - 3600}#${outlived}`]);
+
+      // The user's next connect removes it.
+      const fresh = newConnectionId();
+      await functions.invoke('websocketConnect', connectEvent({ connectionId: fresh, userId }));
+      const entries = await userConnections(userId);
+      expect(entries.filter((entry) => entry.endsWith(`#${outlived}`))).toEqual([]);
+      expect(entries.filter((entry) => entry.endsWith(`#${fresh}`))).toHaveLength(1);
     });
 
     it('$disconnect removes the connection', async () => {
