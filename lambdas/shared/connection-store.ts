@@ -20,7 +20,7 @@ import { ENVIRONMENT, SDK_ENVIRONMENT, perEnvironment, requireEnvironment } from
 import { UnprocessedKeysError } from './errors.js';
 import { tracer } from './powertools.js';
 
-export const CONNECTION_PREFIX = 'CONN#';
+const CONNECTION_PREFIX = 'CONN#';
 
 export const connectionKey = (connectionId: string) => ({ pk: `${CONNECTION_PREFIX}${connectionId}`, sk: 'CONN' });
 

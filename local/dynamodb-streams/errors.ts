@@ -3,7 +3,6 @@
  * something the poller copes with: a retried invocation, a discarded batch, a retried Streams API call).
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { DynamoDbServiceError } from '../dynamodb/errors.js';
 
 /** The table has no stream (its definition needs `stream`), so there is nothing to poll. */
 export class StreamNotEnabledError extends Error {
@@ -126,6 +125,5 @@ export class StreamReadError extends Error {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof DynamoDbServiceError) return `${error.exceptionName}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -69,10 +69,11 @@ export interface DynamoDbErrorDetails {
 
 /**
  * DynamoDB answered with an error: `exceptionName` is the part of the body's `__type` after `#`
- * (`com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → `ConditionalCheckFailedException`).
+ * (`com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → `ConditionalCheckFailedException`), and is
+ * also the error's `name`, as the AWS SDK names its errors.
  */
 export class DynamoDbServiceError extends Error {
-  override readonly name: string = 'DynamoDbServiceError';
+  override readonly name: string;
 
   constructor(
     readonly exceptionName: string,
@@ -83,6 +84,7 @@ export class DynamoDbServiceError extends Error {
     readonly details: DynamoDbErrorDetails,
   ) {
     super(message);
+    this.name = exceptionName;
   }
 }
 

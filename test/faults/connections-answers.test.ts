@@ -11,8 +11,6 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { connectChat, type ChatClient, type ChatMessage } from '../../clients/ws/index.js';
 import { ConnectionsThrottle } from '../../local/apigateway-websocket/connections-throttle.js';
 import { newGatewayId } from '../../local/apigateway-websocket/ids.js';
 import {
@@ -25,19 +23,15 @@ import { BatchDiscardedError, FunctionBatchError } from '../../local/dynamodb-st
 import { ConnectionStore, connectionKey, userConnectionsKey } from '../../lambdas/shared/connection-store.js';
 import { PUSH_MAX_ATTEMPTS } from '../../lambdas/shared/pusher.js';
 import { chatTable } from '../../resolvers/api.js';
-import { CREATE_ROOM, SEND_MESSAGE } from '../support/chat-documents.js';
 import {
   CLOUD_START_TIMEOUT_MS,
   firstArrivals,
-  graphqlAs,
-  openRawConnection,
   printFigures,
   pushPoller,
-  signedInUser,
   startFaultCloud,
+  watchedRoom,
   type FaultCloud,
-  type RawConnection,
-  type SignedInUser,
+  type WatchedRoom,
 } from './support/chat.js';
 
 describe('the @connections token bucket', () => {
@@ -134,68 +128,31 @@ describe('the @connections token bucket', () => {
 
 describe('pushes meeting 429 and 410', () => {
   let cloud: FaultCloud;
-  let ada: SignedInUser;
-  let bobUser: SignedInUser;
-  let bob: ChatClient;
-  const bobMessages: ChatMessage[] = [];
-  let carol: RawConnection;
-  let roomId: string;
+  let room: WatchedRoom;
 
   beforeAll(async () => {
     // 10 requests/s with a burst of 3: the set-up's few calls pass; the 20 messages × 2 connections below do not.
     cloud = await startFaultCloud({ connectionsThrottle: { ratePerSecond: 10, burst: 3 } });
-    const users = await Promise.all(['ada', 'bob', 'carol'].map((name) => signedInUser(cloud, name)));
-    [ada, bobUser] = users as [SignedInUser, SignedInUser];
-    const created = await graphqlAs<{ createRoom: { id: string } }>(cloud, ada, CREATE_ROOM, {
-      input: { name: 'answers', visibility: 'PUBLIC' },
-    });
-    roomId = created.data?.createRoom.id ?? '';
-    bob = await connectChat({
-      url: cloud.webSocket?.url ?? '',
-      token: bobUser.idToken,
-      WebSocket,
-    });
-    bob.on('message', (message) => bobMessages.push(message));
-    await bob.join(roomId);
-    carol = await openRawConnection(cloud, users[2] as SignedInUser);
-    carol.socket.send(JSON.stringify({ action: 'joinroom', roomId, requestId: 'join' }));
-    await carol.waitFor((frame) => frame.type === 'joined');
+    room = await watchedRoom(cloud, 'answers');
   }, CLOUD_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    carol?.socket.terminate();
-    await bob?.close();
+    await room?.close();
     await cloud?.stop();
   });
 
   const answered = (status: number) => cloud.connectionsAnswers.get(status) ?? 0;
 
-  const post = async (label: string, count: number): Promise<string[]> => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const answer = await graphqlAs<{ sendMessage: { id: string } }>(cloud, ada, SEND_MESSAGE, {
-        input: {
-          roomId,
-          body: `${label} ${i}`,
-          clientMessageId: `${label}-${i}`,
-        },
-      });
-      expect(answer.errors).toBeUndefined();
-      ids.push(answer.data?.sendMessage.id ?? '');
-    }
-    return ids;
-  };
-
   it('delivers everything, once and in order, under throttling: the pusher retries 429s', async () => {
     const errorsBefore = cloud.streamErrors.length;
     const before = { throttled: answered(429), delivered: answered(200) };
-    const ids = await post('throttled', 20);
+    const ids = await room.post('throttled', 20);
     await pushPoller(cloud).drain(60_000);
     const throttled = answered(429) - before.throttled;
 
-    const carolIds = carol.pushedMessageIds(roomId).filter((id) => ids.includes(id));
+    const carolIds = room.carol.pushedMessageIds(room.roomId).filter((id) => ids.includes(id));
     expect(firstArrivals(carolIds)).toEqual(ids);
-    expect(bobMessages.map((message) => message.id).filter((id) => ids.includes(id))).toEqual(ids);
+    expect(room.bobMessages.map((message) => message.id).filter((id) => ids.includes(id))).toEqual(ids);
     expect(throttled).toBeGreaterThan(0);
     const errors = cloud.streamErrors.slice(errorsBefore);
     expect(errors.filter((error) => error instanceof BatchDiscardedError)).toEqual([]);
@@ -207,7 +164,7 @@ describe('pushes meeting 429 and 410', () => {
       messagesSent: ids.length,
       acknowledged: ids.length,
       deliveredToRaw: firstArrivals(carolIds).length,
-      deliveredToClientLibrary: bobMessages.filter((message) => ids.includes(message.id)).length,
+      deliveredToClientLibrary: room.bobMessages.filter((message) => ids.includes(message.id)).length,
       rawFrames: carolIds.length,
       repeats: carolIds.length - ids.length,
     });
@@ -223,17 +180,17 @@ describe('pushes meeting 429 and 410', () => {
       for (const connectionId of vanished) {
         await store.register({
           connectionId,
-          userId: bobUser.sub,
+          userId: room.bobUser.sub,
           connectedAt: new Date().toISOString(),
           expiresAt: now + 3600,
         });
       }
       const goneBefore = answered(410);
-      const ids = await post('after-vanish', 3);
+      const ids = await room.post('after-vanish', 3);
       await pushPoller(cloud).drain(30_000);
 
-      expect(firstArrivals(carol.pushedMessageIds(roomId).filter((id) => ids.includes(id)))).toEqual(ids);
-      expect(bobMessages.map((message) => message.id).filter((id) => ids.includes(id))).toEqual(ids);
+      expect(firstArrivals(room.carol.pushedMessageIds(room.roomId).filter((id) => ids.includes(id)))).toEqual(ids);
+      expect(room.bobMessages.map((message) => message.id).filter((id) => ids.includes(id))).toEqual(ids);
       for (const connectionId of vanished) {
         const { Item } = await table.send(
           new GetItemCommand({
@@ -251,7 +208,7 @@ describe('pushes meeting 429 and 410', () => {
       const { Item: bobConnections } = await table.send(
         new GetItemCommand({
           TableName: chatTable.name,
-          Key: { pk: { S: userConnectionsKey(bobUser.sub).pk }, sk: { S: userConnectionsKey(bobUser.sub).sk } },
+          Key: { pk: { S: userConnectionsKey(room.bobUser.sub).pk }, sk: { S: userConnectionsKey(room.bobUser.sub).sk } },
           ConsistentRead: true,
         }),
       );

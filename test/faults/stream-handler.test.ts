@@ -5,37 +5,27 @@
  * order, with nothing skipped (repeats allowed: delivery is at least once).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { connectChat, type ChatClient, type ChatMessage } from '../../clients/ws/index.js';
 import { BatchDiscardedError, FunctionBatchError } from '../../local/dynamodb-streams/index.js';
 import { LambdaTimeoutError } from '../../local/lambda/errors.js';
 import { resolveDefinition } from '../../local/apigateway-websocket/definition.js';
 import { chatWebSocketApi } from '../../lambdas/app.js';
 import { ENVIRONMENT } from '../../lambdas/shared/environment.js';
-import { CREATE_ROOM, SEND_MESSAGE } from '../support/chat-documents.js';
 import {
   CLOUD_START_TIMEOUT_MS,
   firstArrivals,
-  graphqlAs,
-  openRawConnection,
   printFigures,
   pushPoller,
-  signedInUser,
   startFaultCloud,
+  watchedRoom,
   type FaultCloud,
-  type RawConnection,
-  type SignedInUser,
+  type WatchedRoom,
 } from './support/chat.js';
 import { startConnectionsProxy, type ConnectionsProxy } from './support/connections-proxy.js';
 
 describe('the push stream handler failing or timing out', () => {
   let proxy: ConnectionsProxy;
   let cloud: FaultCloud;
-  let ada: SignedInUser;
-  let bob: ChatClient;
-  const bobMessages: ChatMessage[] = [];
-  let carol: RawConnection;
-  let roomId: string;
+  let room: WatchedRoom;
 
   beforeAll(async () => {
     proxy = await startConnectionsProxy(resolveDefinition(chatWebSocketApi).stageName);
@@ -53,57 +43,22 @@ describe('the push stream handler failing or timing out', () => {
           : definition,
     });
     proxy.forwardTo(cloud.webSocket?.managementUrl ?? '');
-    const [adaUser, bobUser, carolUser] = await Promise.all(
-      ['ada', 'bob', 'carol'].map((name) => signedInUser(cloud, name)),
-    );
-    ada = adaUser as SignedInUser;
-    const created = await graphqlAs<{ createRoom: { id: string } }>(cloud, ada, CREATE_ROOM, {
-      input: { name: 'faults', visibility: 'PUBLIC' },
-    });
-    roomId = created.data?.createRoom.id ?? '';
-    bob = await connectChat({
-      url: cloud.webSocket?.url ?? '',
-      token: (bobUser as SignedInUser).idToken,
-      WebSocket,
-    });
-    bob.on('message', (message) => bobMessages.push(message));
-    await bob.join(roomId);
-    carol = await openRawConnection(cloud, carolUser as SignedInUser);
-    carol.socket.send(JSON.stringify({ action: 'joinroom', roomId, requestId: 'join' }));
-    await carol.waitFor((frame) => frame.type === 'joined');
+    room = await watchedRoom(cloud, 'faults');
   }, CLOUD_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    carol?.socket.terminate();
-    await bob?.close();
+    await room?.close();
     await cloud?.stop();
     await proxy?.close();
   });
 
-  /** Ada posts `count` messages, one after another; resolves with their ids in posting order. */
-  const post = async (label: string, count: number): Promise<string[]> => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const answer = await graphqlAs<{ sendMessage: { id: string } }>(cloud, ada, SEND_MESSAGE, {
-        input: {
-          roomId,
-          body: `${label} ${i}`,
-          clientMessageId: `${label}-${i}`,
-        },
-      });
-      expect(answer.errors).toBeUndefined();
-      ids.push(answer.data?.sendMessage.id ?? '');
-    }
-    return ids;
-  };
-
   /** After the stream is drained: every id reached both clients, first arrivals in posting order. */
   const expectDeliveredInOrder = async (ids: readonly string[]) => {
     await pushPoller(cloud).drain(30_000);
-    const carolIds = carol.pushedMessageIds(roomId).filter((id) => ids.includes(id));
+    const carolIds = room.carol.pushedMessageIds(room.roomId).filter((id) => ids.includes(id));
     expect(firstArrivals(carolIds)).toEqual(ids);
     // The raw-WebSocket client library drops repeated states: its listeners see each message once, in order.
-    expect(bobMessages.map((message) => message.id).filter((id) => ids.includes(id))).toEqual(ids);
+    expect(room.bobMessages.map((message) => message.id).filter((id) => ids.includes(id))).toEqual(ids);
     return {
       carolFrames: carolIds.length,
       repeats: carolIds.length - ids.length,
@@ -118,7 +73,7 @@ describe('the push stream handler failing or timing out', () => {
     // More 500s than the SDK's attempts for one push: the record fails, and with it the batch.
     const injected = 12;
     proxy.inject({ kind: 'fail', status: 500, errorType: 'InternalServerErrorException' }, injected);
-    const ids = await post('fail', 10);
+    const ids = await room.post('fail', 10);
     const delivered = await expectDeliveredInOrder(ids);
 
     const errors = newStreamErrors(errorsBefore);
@@ -131,8 +86,8 @@ describe('the push stream handler failing or timing out', () => {
       failedInvocations: functionFailures.length,
       messagesSent: ids.length,
       acknowledged: ids.length,
-      deliveredToRaw: firstArrivals(carol.pushedMessageIds(roomId).filter((id) => ids.includes(id))).length,
-      deliveredToClientLibrary: bobMessages.filter((message) => ids.includes(message.id)).length,
+      deliveredToRaw: firstArrivals(room.carol.pushedMessageIds(room.roomId).filter((id) => ids.includes(id))).length,
+      deliveredToClientLibrary: room.bobMessages.filter((message) => ids.includes(message.id)).length,
       rawFrames: delivered.carolFrames,
       repeats: delivered.repeats,
       discarded: 0,
@@ -143,7 +98,7 @@ describe('the push stream handler failing or timing out', () => {
     const errorsBefore = cloud.streamErrors.length;
     // The first push hangs past the function's 1 s timeout; the runtime must end the invocation, not wait for it.
     proxy.inject({ kind: 'hold', ms: 1_500 }, 1);
-    const ids = await post('timeout', 10);
+    const ids = await room.post('timeout', 10);
     const delivered = await expectDeliveredInOrder(ids);
 
     const errors = newStreamErrors(errorsBefore);
@@ -161,8 +116,8 @@ describe('the push stream handler failing or timing out', () => {
       failedInvocations: errors.filter((error) => error instanceof FunctionBatchError).length,
       messagesSent: ids.length,
       acknowledged: ids.length,
-      deliveredToRaw: firstArrivals(carol.pushedMessageIds(roomId).filter((id) => ids.includes(id))).length,
-      deliveredToClientLibrary: bobMessages.filter((message) => ids.includes(message.id)).length,
+      deliveredToRaw: firstArrivals(room.carol.pushedMessageIds(room.roomId).filter((id) => ids.includes(id))).length,
+      deliveredToClientLibrary: room.bobMessages.filter((message) => ids.includes(message.id)).length,
       rawFrames: delivered.carolFrames,
       repeats: delivered.repeats,
       discarded: 0,

@@ -6,6 +6,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { WebSocket } from 'ws';
+import { connectChat, type ChatClient, type ChatMessage } from '../../../clients/ws/index.js';
 import type { ConnectionsThrottleOptions } from '../../../local/apigateway-websocket/index.js';
 import { startLocalCloud, type LocalCloud } from '../../../local/cloud.js';
 import { signIn } from '../../../local/cognito/index.js';
@@ -14,6 +15,7 @@ import type { LambdaFunctionDefinition } from '../../../local/lambda/description
 import type { LocalLogger } from '../../../local/logging/logger.js';
 import { chatFunctions, chatStreamConsumers, chatWebSocketApi } from '../../../lambdas/app.js';
 import { chatApi, chatTable } from '../../../resolvers/api.js';
+import { CREATE_ROOM, SEND_MESSAGE } from '../../support/chat-documents.js';
 import { addUser, ROOT_DIR } from '../../support/cloud.js';
 
 /**
@@ -181,6 +183,65 @@ export async function openRawConnection(cloud: LocalCloud, user: SignedInUser): 
         const message = frame.message as { id?: string; roomId?: string } | undefined;
         return frame.type === 'message' && message?.roomId === roomId && message.id !== undefined ? [message.id] : [];
       }),
+  };
+}
+
+/**
+ * A public room of Ada's, watched over both raw-WebSocket paths: Bob through the client library (`clients/ws`),
+ * Carol through a bare connection that logs every frame.
+ */
+export interface WatchedRoom {
+  readonly roomId: string;
+  readonly ada: SignedInUser;
+  readonly bobUser: SignedInUser;
+  readonly bob: ChatClient;
+  /** What Bob's client library handed its listeners, in order. */
+  readonly bobMessages: readonly ChatMessage[];
+  readonly carol: RawConnection;
+  /** Ada posts `count` messages over GraphQL, one after another; resolves with their ids in posting order. */
+  post(label: string, count: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function watchedRoom(cloud: LocalCloud, name: string): Promise<WatchedRoom> {
+  const [ada, bobUser, carolUser] = (await Promise.all(['ada', 'bob', 'carol'].map((user) => signedInUser(cloud, user)))) as [
+    SignedInUser,
+    SignedInUser,
+    SignedInUser,
+  ];
+  const created = await graphqlAs<{ createRoom: { id: string } }>(cloud, ada, CREATE_ROOM, {
+    input: { name, visibility: 'PUBLIC' },
+  });
+  const roomId = created.data?.createRoom.id ?? '';
+  const bob = await connectChat({ url: cloud.webSocket?.url ?? '', token: bobUser.idToken, WebSocket });
+  const bobMessages: ChatMessage[] = [];
+  bob.on('message', (message) => bobMessages.push(message));
+  await bob.join(roomId);
+  const carol = await openRawConnection(cloud, carolUser);
+  carol.socket.send(JSON.stringify({ action: 'joinroom', roomId, requestId: 'join' }));
+  await carol.waitFor((frame) => frame.type === 'joined');
+  return {
+    roomId,
+    ada,
+    bobUser,
+    bob,
+    bobMessages,
+    carol,
+    async post(label, count) {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const answer = await graphqlAs<{ sendMessage: { id: string } }>(cloud, ada, SEND_MESSAGE, {
+          input: { roomId, body: `${label} ${i}`, clientMessageId: `${label}-${i}` },
+        });
+        if (answer.errors !== undefined || !answer.data) throw new Error(`sendMessage failed: ${JSON.stringify(answer.errors)}`);
+        ids.push(answer.data.sendMessage.id);
+      }
+      return ids;
+    },
+    async close() {
+      carol.socket.terminate();
+      await bob.close();
+    },
   };
 }
 
